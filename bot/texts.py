@@ -11,6 +11,7 @@ reaching a couple's chat.
 from __future__ import annotations
 
 import ast
+import html
 import string
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -92,6 +93,11 @@ class Texts:
             raise TextError(f"{key}: missing values for {missing}; unexpected values {extra}")
         return template.format(**values)
 
+    def render_html(self, key: str, /, **values: object) -> str:
+        """Fill a template for an HTML message, escaping the values (names, titles)."""
+        escaped = {k: html.escape(v) if isinstance(v, str) else v for k, v in values.items()}
+        return self.render(key, **escaped)
+
     def _get(self, key: str) -> str:
         try:
             return self.templates[key]
@@ -116,7 +122,7 @@ def find_references(package_dir: Path) -> Iterator[Reference]:
             if not (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Attribute)
-                and node.func.attr == "render"
+                and node.func.attr in ("render", "render_html")
                 and node.args
                 and isinstance(node.args[0], ast.Constant)
                 and isinstance(node.args[0].value, str)

@@ -1,0 +1,98 @@
+"""The composition root: settings in, a running bot out. Nothing here runs at import time."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from telegram import Update
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
+from telegram.constants import ParseMode
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.library.holder import LibraryHolder
+from bot.services import BotApp, BotData, Ctx, Services
+from bot.storage.db import create_engine, ping, session_factory
+from bot.storage.migrate import upgrade
+from bot.telegram import registry
+from bot.texts import Texts, TextError, check_references
+
+log = logging.getLogger(__name__)
+
+# Everything the bot reacts to; chat_member is absent on purpose (it needs admin rights and
+# we learn about members from their own interactions instead).
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.MY_CHAT_MEMBER,
+    Update.POLL,
+    Update.POLL_ANSWER,
+]
+
+
+class StartupError(Exception):
+    """The bot cannot start; the message says why, for the person running it."""
+
+
+def load_texts(settings: Settings) -> Texts:
+    """Load the templates and check every one the code uses exists with the right placeholders."""
+    try:
+        texts = Texts.load(settings.prompts_dir, settings.language)
+    except TextError as exc:
+        raise StartupError(str(exc)) from exc
+    problems = check_references(texts)
+    if problems:
+        raise StartupError(texts.render("cli.texts_broken", problems="\n".join(problems)))
+    return texts
+
+
+def build_services(settings: Settings, *, clock: Clock | None = None) -> Services:
+    """Create the engine, texts and library (no I/O to the network yet)."""
+    texts = load_texts(settings)
+    library = LibraryHolder(settings.exercises_file, texts)
+    engine = create_engine(settings.database_url)
+    return Services(
+        settings=settings,
+        engine=engine,
+        sessions=session_factory(engine),
+        texts=texts,
+        library=library,
+        clock=clock or SystemClock(),
+    )
+
+
+async def prepare_database(services: Services) -> None:
+    """Check the database answers and bring its schema up to date."""
+    await ping(services.engine)
+    await upgrade(services.engine)
+
+
+def build_application(services: Services) -> BotApp:
+    """Build the PTB application with every handler registered."""
+    settings = services.settings
+    if settings.bot_token is None:
+        raise StartupError(services.texts.render("cli.missing_token"))
+    token = settings.bot_token.get_secret_value()
+    context_types = ContextTypes(context=Ctx, bot_data=BotData)
+    app: BotApp = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(f"{settings.telegram_api_url}/bot")
+        .base_file_url(f"{settings.telegram_api_url}/file/bot")
+        .context_types(context_types)
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        # Replies to commands wait politely for Telegram's limits instead of failing.
+        .rate_limiter(AIORateLimiter(max_retries=2))
+        .build()
+    )
+    app.bot_data.services = services
+    registry.register(app)
+    return app
+
+
+@dataclass
+class Started:
+    """What the runner reports once the bot is up."""
+
+    username: str

@@ -1,0 +1,138 @@
+"""The ``quality-time`` command: run | migrate | validate | emulator."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.app import StartupError, build_services, load_texts, prepare_database
+from bot.config import Settings
+from bot.logs import setup_logging
+from bot.texts import Texts
+
+log = logging.getLogger(__name__)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="quality-time", description=__doc__)
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the bot (long polling, or a webhook when WEBHOOK_URL is set)")
+    sub.add_parser("migrate", help="bring the database schema up to date and exit")
+    validate = sub.add_parser("validate", help="check an exercise library file")
+    validate.add_argument("file", nargs="?", type=Path, help="default: EXERCISES_FILE")
+    emulator = sub.add_parser("emulator", help="run the local Telegram Bot API emulator")
+    emulator.add_argument("--host", default="127.0.0.1")
+    emulator.add_argument("--port", type=int, default=8081)
+    emulator.add_argument("--token", default="123456:TEST-TOKEN")
+    return parser
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
+        texts = Texts.load()
+        raise StartupError(texts.render("cli.bad_settings", problems=problems)) from None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = _parser().parse_args(argv)
+    command = args.command or "run"
+    try:
+        if command == "emulator":
+            from bot.emulator.__main__ import main as emulator_main
+
+            return emulator_main(["--host", args.host, "--port", str(args.port), "--token", args.token])
+        settings = _settings()
+        setup_logging(settings.log_level, _token(settings))
+        if command == "validate":
+            return _validate(settings, args.file)
+        if command == "migrate":
+            return asyncio.run(_migrate(settings))
+        return asyncio.run(_run(settings))
+    except StartupError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _token(settings: Settings) -> str | None:
+    return settings.bot_token.get_secret_value() if settings.bot_token else None
+
+
+def _validate(settings: Settings, file: Path | None) -> int:
+    from bot.library.report import validate_command
+
+    code, output = validate_command(file or settings.exercises_file, load_texts(settings))
+    print(output, file=sys.stdout if code == 0 else sys.stderr)
+    return code
+
+
+async def _migrate(settings: Settings) -> int:
+    services = build_services(settings)
+    try:
+        await _prepare(services)
+        from bot.storage.migrate import current_revision
+
+        print(services.texts.render("cli.migrated", revision=await current_revision(services.engine)))
+    finally:
+        await services.engine.dispose()
+    return 0
+
+
+async def _prepare(services: object) -> None:
+    from bot.services import Services
+
+    assert isinstance(services, Services)
+    try:
+        await prepare_database(services)
+    except OSError as exc:
+        raise StartupError(
+            services.texts.render(
+                "cli.database_unreachable", url=services.settings.database_url, reason=str(exc)
+            )
+        ) from None
+
+
+async def _run(settings: Settings) -> int:
+    from bot.runner import BotRunner
+
+    services = build_services(settings)
+    if settings.bot_token is None:
+        raise StartupError(services.texts.render("cli.missing_token"))
+    runner = BotRunner(services)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await _prepare(services)
+    await runner.start()
+    texts = services.texts
+    if settings.webhook_url:
+        print(
+            texts.render(
+                "cli.starting_webhook",
+                username=runner.username,
+                url=settings.webhook_url,
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+            )
+        )
+    else:
+        print(texts.render("cli.starting_polling", username=runner.username))
+    try:
+        await stop.wait()
+    finally:
+        await runner.stop()
+        print(texts.render("cli.stopped"))
+    return 0

@@ -1,0 +1,64 @@
+"""Typed settings, read from the environment and an optional ``.env`` file.
+
+Override order (highest first): process environment, ``.env`` in the working directory, defaults.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.paths import project_root
+
+TELEGRAM_API_URL = "https://api.telegram.org"
+
+
+class Settings(BaseSettings):
+    """Everything the operator can configure."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    database_url: str = "sqlite+aiosqlite:///quality-time.db"
+    telegram_api_url: str = TELEGRAM_API_URL
+    default_timezone: str = "UTC"
+    exercises_file: Path = Field(default_factory=lambda: project_root() / "exercises.yaml")
+    prompts_dir: Path = Field(default_factory=lambda: project_root() / "prompts")
+    language: str = "en"
+    log_level: str = "INFO"
+    # Webhook mode (issue: run it for real); empty means long polling.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "0.0.0.0"  # noqa: S104 - a webhook server must listen beyond loopback
+    webhook_port: int = 8080
+    # How often the scheduler tick runs, in seconds.
+    tick_seconds: float = 30.0
+    operator_ids: list[int] = Field(default_factory=list)
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Europe/Berlin)") from None
+        return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @field_validator("log_level")
+    @classmethod
+    def _upper(cls, value: str) -> str:
+        return value.upper()
+
+    @property
+    def tick(self) -> timedelta:
+        """The scheduler tick interval."""
+        return timedelta(seconds=self.tick_seconds)

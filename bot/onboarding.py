@@ -1,0 +1,63 @@
+"""What happens when the bot joins, leaves or follows a group (no Telegram types here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.schedule.times import format_minute
+from bot.storage import chats
+
+# A couple plus the bot; anything larger is probably not the group the bot is built for.
+COUPLE_GROUP_SIZE = 3
+
+
+@dataclass(frozen=True)
+class Joined:
+    """The outcome of the bot joining a group."""
+
+    new: bool
+    time: str
+    zone: str
+    crowded: bool
+
+
+def is_crowded(member_count: int | None) -> bool:
+    """Tell whether a group has more members than a couple and the bot."""
+    return member_count is not None and member_count > COUPLE_GROUP_SIZE
+
+
+async def bot_joined(
+    session: AsyncSession,
+    chat_id: int,
+    *,
+    default_timezone: str,
+    member_count: int | None,
+    is_admin: bool,
+) -> Joined:
+    """Record the bot's arrival in a group."""
+    chat, new = await chats.join_chat(
+        session, chat_id, timezone=default_timezone, member_count=member_count, bot_is_admin=is_admin
+    )
+    return Joined(
+        new=new,
+        time=format_minute(chat.send_minute),
+        zone=chat.timezone,
+        crowded=is_crowded(member_count),
+    )
+
+
+async def bot_left(session: AsyncSession, chat_id: int) -> None:
+    """Stop everything for a group the bot was removed from (its data stays until /forget)."""
+    await chats.set_active(session, chat_id, False)
+
+
+async def bot_role_changed(session: AsyncSession, chat_id: int, *, is_admin: bool) -> None:
+    """Remember whether the bot is an admin (and so sees every message)."""
+    await chats.set_bot_admin(session, chat_id, is_admin)
+
+
+async def group_migrated(session: AsyncSession, old_id: int, new_id: int) -> bool:
+    """Follow a group that became a supergroup; idempotent."""
+    return await chats.migrate_chat(session, old_id, new_id)

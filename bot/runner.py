@@ -1,0 +1,80 @@
+"""Start and stop the bot inside an already running event loop (CLI, tests, demo alike)."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram.error import Conflict, TelegramError
+
+from bot.app import ALLOWED_UPDATES, build_application, prepare_database
+from bot.services import BotApp, Services
+from bot.telegram.registry import menu
+from bot.web import WebhookServer
+
+log = logging.getLogger(__name__)
+
+
+class BotRunner:
+    """Own the PTB application's lifecycle, in polling or webhook mode."""
+
+    def __init__(self, services: Services, *, poll_timeout: float = 10.0) -> None:
+        self.services = services
+        self.app: BotApp = build_application(services)
+        self._poll_timeout = poll_timeout
+        self._web: WebhookServer | None = None
+
+    @property
+    def username(self) -> str:
+        """The bot's @username, known once started."""
+        return self.app.bot.username
+
+    async def start(self) -> None:
+        """Migrate the database, connect to Telegram, and begin taking updates."""
+        await prepare_database(self.services)
+        await self.app.initialize()
+        await self._set_menu()
+        await self.app.start()
+        settings = self.services.settings
+        if settings.webhook_url:
+            self._web = WebhookServer(self.app, self.services)
+            await self._web.start(settings.webhook_listen, settings.webhook_port)
+            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+            await self.app.bot.set_webhook(
+                settings.webhook_url, secret_token=secret, allowed_updates=ALLOWED_UPDATES
+            )
+        else:
+            assert self.app.updater is not None
+            # A webhook left over from an earlier deployment would make polling fail with 409.
+            await self.app.bot.delete_webhook()
+            await self.app.updater.start_polling(
+                timeout=self._poll_timeout,
+                allowed_updates=ALLOWED_UPDATES,
+                error_callback=self._polling_error,
+            )
+
+    async def stop(self) -> None:
+        """Stop taking updates, let in-flight handlers finish, then close everything."""
+        if self.app.updater is not None and self.app.updater.running:
+            await self.app.updater.stop()
+        if self._web is not None:
+            await self._web.stop()
+        if self.app.running:
+            await self.app.stop()
+        await self.app.shutdown()
+        await self.services.engine.dispose()
+
+    async def _set_menu(self) -> None:
+        try:
+            await self.app.bot.set_my_commands(menu(self.services))
+        except TelegramError as exc:
+            # The menu is a convenience; a hiccup here must not keep the bot from starting.
+            log.warning("could not set the command menu: %s", exc)
+
+    def _polling_error(self, error: TelegramError) -> None:
+        if isinstance(error, Conflict):
+            log.error(
+                "another process is polling with this bot token (Telegram answered 409 Conflict); "
+                "run one polling process, or use webhook mode for several replicas"
+            )
+        else:
+            log.warning("polling failed, retrying: %s", error)

@@ -1,0 +1,88 @@
+"""Queries about chats: small async functions, each taking the caller's session."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.models import Chat, EntryUse, Partner, Post
+
+# Tables whose rows belong to one chat and must follow it when the group becomes a supergroup.
+CHILD_TABLES: tuple[type[EntryUse] | type[Partner] | type[Post], ...] = (Partner, EntryUse, Post)
+
+
+async def get_chat(session: AsyncSession, chat_id: int) -> Chat | None:
+    """Return the chat, or None when the bot has never been in it."""
+    return await session.get(Chat, chat_id)
+
+
+async def join_chat(
+    session: AsyncSession, chat_id: int, *, timezone: str, member_count: int | None, bot_is_admin: bool
+) -> tuple[Chat, bool]:
+    """Record that the bot is in the group; return the chat and whether it is new to us."""
+    chat = await session.get(Chat, chat_id)
+    if chat is None:
+        chat = Chat(
+            id=chat_id,
+            timezone=timezone,
+            member_count=member_count,
+            bot_is_admin=bot_is_admin,
+            active=True,
+        )
+        session.add(chat)
+        await session.flush()
+        return chat, True
+    chat.active = True
+    chat.member_count = member_count
+    chat.bot_is_admin = bot_is_admin
+    return chat, False
+
+
+async def ensure_chat(session: AsyncSession, chat_id: int, *, timezone: str) -> Chat:
+    """Return the chat, creating it when an update comes from a group we missed the join of."""
+    chat = await session.get(Chat, chat_id)
+    if chat is None:
+        chat = Chat(id=chat_id, timezone=timezone, active=True)
+        session.add(chat)
+        await session.flush()
+    return chat
+
+
+async def set_active(session: AsyncSession, chat_id: int, active: bool) -> None:
+    """Turn sending to a chat on or off (off after removal or a 403)."""
+    await session.execute(update(Chat).where(Chat.id == chat_id).values(active=active))
+
+
+async def set_bot_admin(session: AsyncSession, chat_id: int, is_admin: bool) -> None:
+    """Remember whether the bot can see every message in the group."""
+    await session.execute(update(Chat).where(Chat.id == chat_id).values(bot_is_admin=is_admin))
+
+
+async def migrate_chat(session: AsyncSession, old_id: int, new_id: int) -> bool:
+    """Move a chat's data to its new supergroup id; return False when there was nothing to move.
+
+    Telegram sends the migration to both the old and the new chat, so this must be idempotent:
+    the second call finds no old row and does nothing.
+    """
+    old = await session.get(Chat, old_id)
+    if old is None:
+        return False
+    new = await session.get(Chat, new_id)
+    if new is None:
+        values = {c.key: getattr(old, c.key) for c in Chat.__table__.columns if c.key != "id"}
+        session.add(Chat(id=new_id, **values))
+        await session.flush()
+    else:
+        new.active = True
+    existing_partners = set(
+        (await session.scalars(select(Partner.user_id).where(Partner.chat_id == new_id))).all()
+    )
+    if existing_partners:
+        # Someone already interacted in the new supergroup before the move arrived.
+        await session.execute(
+            delete(Partner).where(Partner.chat_id == old_id, Partner.user_id.in_(existing_partners))
+        )
+    for table in CHILD_TABLES:
+        await session.execute(update(table).where(table.chat_id == old_id).values(chat_id=new_id))
+    await session.execute(delete(Chat).where(Chat.id == old_id))
+    return True

@@ -1,0 +1,124 @@
+"""Initial schema: chats, partners, library use, posts.
+
+Revision ID: 0001
+Revises:
+Create Date: 2026-11-25
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "chats",
+        sa.Column("id", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.Column("member_count", sa.Integer(), nullable=True),
+        sa.Column("bot_is_admin", sa.Boolean(), nullable=False),
+        sa.Column("language", sa.String(length=8), nullable=False),
+        sa.Column("timezone", sa.String(length=64), nullable=False),
+        sa.Column("send_minute", sa.Integer(), nullable=False),
+        sa.Column("days", sa.Integer(), nullable=False),
+        sa.Column("paused", sa.Boolean(), nullable=False),
+        sa.Column("paused_until", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("skip_date", sa.Date(), nullable=True),
+        sa.Column("last_slot_date", sa.Date(), nullable=True),
+        sa.Column("next_send_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("max_depth", sa.Integer(), nullable=False),
+        sa.Column("disabled_categories", sa.String(length=255), nullable=False),
+        sa.Column("cycle", sa.Integer(), nullable=False),
+        sa.Column("picks", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_chats")),
+    )
+    with op.batch_alter_table("chats", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_chats_next_send_at"), ["next_send_at"], unique=False)
+
+    op.create_table(
+        "entry_uses",
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("chat_id", sa.BigInteger(), nullable=False),
+        sa.Column("entry_id", sa.String(length=64), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("category", sa.String(length=32), nullable=False),
+        sa.Column("cycle", sa.Integer(), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["chat_id"], ["chats.id"], name=op.f("fk_entry_uses_chat_id_chats"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_entry_uses")),
+    )
+    with op.batch_alter_table("entry_uses", schema=None) as batch_op:
+        batch_op.create_index("ix_entry_uses_chat_cycle", ["chat_id", "cycle"], unique=False)
+
+    op.create_table(
+        "partners",
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("chat_id", sa.BigInteger(), nullable=False),
+        sa.Column("user_id", sa.BigInteger(), nullable=False),
+        sa.Column("display_name", sa.String(length=64), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column(
+            "joined_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.ForeignKeyConstraint(
+            ["chat_id"], ["chats.id"], name=op.f("fk_partners_chat_id_chats"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_partners")),
+        sa.UniqueConstraint("chat_id", "user_id", name=op.f("uq_partners_chat_id")),
+    )
+    op.create_table(
+        "posts",
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("chat_id", sa.BigInteger(), nullable=False),
+        sa.Column("message_id", sa.BigInteger(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("entry_id", sa.String(length=64), nullable=True),
+        sa.Column("posted_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("refreshes", sa.Integer(), nullable=False),
+        sa.Column("refreshed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["chat_id"], ["chats.id"], name=op.f("fk_posts_chat_id_chats"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_posts")),
+        sa.UniqueConstraint("chat_id", "message_id", name=op.f("uq_posts_chat_id")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("posts")
+    op.drop_table("partners")
+    with op.batch_alter_table("entry_uses", schema=None) as batch_op:
+        batch_op.drop_index("ix_entry_uses_chat_cycle")
+
+    op.drop_table("entry_uses")
+    with op.batch_alter_table("chats", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_chats_next_send_at"))
+
+    op.drop_table("chats")

@@ -1,0 +1,120 @@
+"""Database tables.
+
+Privacy by design: nothing here can hold the text a partner wrote. We keep who answered, when,
+and the Telegram message id — enough for the features, useless to anyone reading the database.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from bot.storage.types import BigIntPK, UTCDateTime
+
+# Explicit constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+EVERY_DAY = 0b1111111  # Monday is bit 0
+
+
+class Base(DeclarativeBase):
+    """Declarative base with naming conventions."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Chat(Base):
+    """A group the bot is in, with the couple's settings."""
+
+    __tablename__ = "chats"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=func.now())
+    member_count: Mapped[int | None] = mapped_column(Integer)
+    bot_is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    language: Mapped[str] = mapped_column(String(8), default="en")
+
+    # The evening prompt: local time in the couple's zone, on the chosen weekdays.
+    timezone: Mapped[str] = mapped_column(String(64))
+    send_minute: Mapped[int] = mapped_column(Integer, default=20 * 60 + 30)
+    days: Mapped[int] = mapped_column(Integer, default=EVERY_DAY)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    skip_date: Mapped[date | None] = mapped_column(Date)
+    # The last local date that got an evening slot (sent or skipped): never plan it twice.
+    last_slot_date: Mapped[date | None] = mapped_column(Date)
+    # When the planner should next look at this chat; indexed so a tick reads only due chats.
+    next_send_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    # What the picker may choose.
+    max_depth: Mapped[int] = mapped_column(Integer, default=3)
+    disabled_categories: Mapped[str] = mapped_column(String(255), default="")
+    cycle: Mapped[int] = mapped_column(Integer, default=0)
+    picks: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Partner(Base):
+    """A member of a couple's group who has interacted with the bot."""
+
+    __tablename__ = "partners"
+    __table_args__ = (UniqueConstraint("chat_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    display_name: Mapped[str] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=func.now())
+
+
+class EntryUse(Base):
+    """One library entry shown to a chat, for the no-repeat rule."""
+
+    __tablename__ = "entry_uses"
+    __table_args__ = (Index("ix_entry_uses_chat_cycle", "chat_id", "cycle"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"))
+    entry_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    category: Mapped[str] = mapped_column(String(32))
+    cycle: Mapped[int] = mapped_column(Integer)
+    used_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Post(Base):
+    """A message the bot posted that partners can answer or act on."""
+
+    __tablename__ = "posts"
+    __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"))
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(16))
+    entry_id: Mapped[str | None] = mapped_column(String(64))
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Presses of "Another one" on this post, for the per-chat flood limit.
+    refreshes: Mapped[int] = mapped_column(Integer, default=0)
+    refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

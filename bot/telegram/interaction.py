@@ -1,0 +1,47 @@
+"""One transaction per update, with the chat and the member registered on first contact."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Chat as TgChat
+from telegram import Update
+
+from bot.services import Ctx
+from bot.storage.chats import ensure_chat
+from bot.storage.models import Chat
+from bot.storage.partners import ensure_partner
+
+GROUP_TYPES = (TgChat.GROUP, TgChat.SUPERGROUP)
+
+
+@dataclass
+class Interaction:
+    """The open transaction and what we know of the chat and the member."""
+
+    session: AsyncSession
+    chat: Chat | None
+    user_id: int | None
+
+
+@asynccontextmanager
+async def interaction(update: Update, ctx: Ctx) -> AsyncIterator[Interaction]:
+    """Open the update's transaction; register the group and the member who acted."""
+    tg_chat, tg_user = update.effective_chat, update.effective_user
+    async with ctx.services.transaction() as session:
+        chat = None
+        if tg_chat is not None and tg_chat.type in GROUP_TYPES:
+            chat = await ensure_chat(
+                session, tg_chat.id, timezone=ctx.services.settings.default_timezone
+            )
+            if tg_user is not None and not tg_user.is_bot:
+                await ensure_partner(session, tg_chat.id, tg_user.id, tg_user.first_name)
+        yield Interaction(session, chat, tg_user.id if tg_user else None)
+
+
+def in_group(update: Update) -> bool:
+    """Tell whether the update comes from a group or supergroup."""
+    return update.effective_chat is not None and update.effective_chat.type in GROUP_TYPES
