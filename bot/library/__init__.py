@@ -7,6 +7,7 @@ from bot.library.activities import ActivityPick, pick_activities, season_of
 from bot.library.holder import LibraryHolder, ReloadResult
 from bot.library.loader import LibraryError, check_library, load_library
 from bot.library.picker import History, Pick, Preferences, depth_ceiling, pick, seed_for
+from bot.library.report import summary, validate_command
 from bot.library.schema import (
     Activity,
     Category,
@@ -24,7 +25,6 @@ from bot.library.schema import (
     category_name,
 )
 from bot.library.similarity import NearDuplicate, near_duplicates
-from bot.library.summary import summary, validate_command
 
 __all__ = [
     "Activity",
