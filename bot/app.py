@@ -6,8 +6,8 @@ import logging
 from dataclasses import dataclass
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
 from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
@@ -16,7 +16,7 @@ from bot.services import BotApp, BotData, Ctx, Services
 from bot.storage.db import create_engine, ping, session_factory
 from bot.storage.migrate import upgrade
 from bot.telegram import registry
-from bot.texts import Texts, TextError, check_references
+from bot.texts import TextError, Texts, check_references
 
 log = logging.getLogger(__name__)
 
@@ -75,17 +75,22 @@ def build_application(services: Services) -> BotApp:
         raise StartupError(services.texts.render("cli.missing_token"))
     token = settings.bot_token.get_secret_value()
     context_types = ContextTypes(context=Ctx, bot_data=BotData)
-    app: BotApp = (
+    builder = (
         ApplicationBuilder()
         .token(token)
         .base_url(f"{settings.telegram_api_url}/bot")
         .base_file_url(f"{settings.telegram_api_url}/file/bot")
         .context_types(context_types)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
-        # Replies to commands wait politely for Telegram's limits instead of failing.
-        .rate_limiter(AIORateLimiter(max_retries=2))
-        .build()
+        # Enough connections for the evening fan-out to keep many sends in flight.
+        .connection_pool_size(max(8, settings.send_concurrency * 2))
+        .pool_timeout(10.0)
     )
+    if settings.rate_limit:
+        # One limiter for every call: replies to commands wait politely; the sender asks for
+        # no retries so a 429 comes back to it and the run is rescheduled instead.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
+    app: BotApp = builder.build()
     app.bot_data.services = services
     registry.register(app)
     return app

@@ -37,6 +37,12 @@ class Settings(BaseSettings):
     webhook_port: int = 8080
     # How often the scheduler tick runs, in seconds.
     tick_seconds: float = 30.0
+    # An evening prompt later than this (the bot was down) is skipped, not sent at midnight.
+    catch_up_minutes: int = 180
+    # Keep under Telegram's limits (30 messages/s, 20/min per group). Turn off only for a
+    # self-hosted Bot API server or paid broadcasts (up to 1000 messages/s).
+    rate_limit: bool = True
+    send_concurrency: int = 32
     operator_ids: list[int] = Field(default_factory=list)
 
     @field_validator("default_timezone")
@@ -45,7 +51,9 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Europe/Berlin)") from None
+            raise ValueError(
+                f"unknown time zone {value!r} (use an IANA name such as Europe/Berlin)"
+            ) from None
         return value
 
     @field_validator("telegram_api_url")

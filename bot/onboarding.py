@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.preferences import reschedule
 from bot.schedule.times import format_minute
 from bot.storage import chats
 
@@ -35,11 +37,17 @@ async def bot_joined(
     default_timezone: str,
     member_count: int | None,
     is_admin: bool,
+    now: datetime,
 ) -> Joined:
-    """Record the bot's arrival in a group."""
+    """Record the bot's arrival in a group and plan its first evening."""
     chat, new = await chats.join_chat(
-        session, chat_id, timezone=default_timezone, member_count=member_count, bot_is_admin=is_admin
+        session,
+        chat_id,
+        timezone=default_timezone,
+        member_count=member_count,
+        bot_is_admin=is_admin,
     )
+    reschedule(chat, now)
     return Joined(
         new=new,
         time=format_minute(chat.send_minute),
@@ -50,7 +58,7 @@ async def bot_joined(
 
 async def bot_left(session: AsyncSession, chat_id: int) -> None:
     """Stop everything for a group the bot was removed from (its data stays until /forget)."""
-    await chats.set_active(session, chat_id, False)
+    await chats.deactivate(session, chat_id)
 
 
 async def bot_role_changed(session: AsyncSession, chat_id: int, *, is_admin: bool) -> None:

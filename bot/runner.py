@@ -7,6 +7,8 @@ import logging
 from telegram.error import Conflict, TelegramError
 
 from bot.app import ALLOWED_UPDATES, build_application, prepare_database
+from bot.evening.sender import Sender
+from bot.evening.tick import EveningJob
 from bot.services import BotApp, Services
 from bot.telegram.registry import menu
 from bot.web import WebhookServer
@@ -22,6 +24,14 @@ class BotRunner:
         self.app: BotApp = build_application(services)
         self._poll_timeout = poll_timeout
         self._web: WebhookServer | None = None
+        settings = services.settings
+        self.sender = Sender(
+            services,
+            self.app.bot,
+            concurrency=settings.send_concurrency,
+            rate_limited=settings.rate_limit,
+        )
+        self.evening = EveningJob(services, self.sender)
 
     @property
     def username(self) -> str:
@@ -35,6 +45,16 @@ class BotRunner:
         await self._set_menu()
         await self.app.start()
         settings = self.services.settings
+        assert self.app.job_queue is not None
+        # One repeating job for every chat: the database says what is due, not in-memory jobs.
+        # No misfire grace and coalescing: a tick that runs late still runs, and only once.
+        self.app.job_queue.run_repeating(
+            self.evening,
+            interval=settings.tick_seconds,
+            first=min(1.0, settings.tick_seconds),
+            name="evening",
+            job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+        )
         if settings.webhook_url:
             self._web = WebhookServer(self.app, self.services)
             await self._web.start(settings.webhook_listen, settings.webhook_port)
@@ -54,6 +74,7 @@ class BotRunner:
 
     async def stop(self) -> None:
         """Stop taking updates, let in-flight handlers finish, then close everything."""
+        self.sender.stop()
         if self.app.updater is not None and self.app.updater.running:
             await self.app.updater.stop()
         if self._web is not None:

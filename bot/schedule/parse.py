@@ -38,7 +38,7 @@ PROBLEM_TEMPLATES: dict[str, frozenset[str]] = {
 
 _MAX_ECHO = 40  # how much of a wrong argument we quote back
 _TIME = re.compile(
-    r"^(?P<h>\d{1,2})(?:\s*[:.h]\s*(?P<m>\d{1,2}))?\s*(?P<ampm>[ap]\.?\s*m\.?)?$", re.IGNORECASE
+    r"^(?P<h>\d{1,2})(?:\s*[:.h]\s*(?P<m>\d{1,2})?)?\s*(?P<ampm>[ap]\.?\s*m\.?)?$", re.IGNORECASE
 )
 _COMPACT_TIME = re.compile(r"^(?P<h>\d{1,2})(?P<m>\d{2})$")
 
@@ -117,7 +117,7 @@ _UNTIL = re.compile(r"^(?:until|till|til)\s+(?P<date>\d{4}-\d{1,2}-\d{1,2})$")
 MAX_PAUSE_DAYS = 366
 
 
-def parse_pause(text: str, today: date) -> date | None | Problem:
+def parse_pause(text: str, today: date) -> date | Problem | None:
     """Read ``/pause`` arguments: nothing (until /resume), ``3d``, ``2 weeks``, ``until 2026-12-01``.
 
     Returns the first local date prompts come back on, None for "until /resume".

@@ -5,9 +5,9 @@ from __future__ import annotations
 import difflib
 import re
 import zoneinfo
-from importlib import resources
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 
 # Big cities that are not the name of their zone. Zone names themselves ("Lisbon",
 # "New York", "Kolkata") are found without this table.

@@ -17,7 +17,12 @@ async def get_chat(session: AsyncSession, chat_id: int) -> Chat | None:
 
 
 async def join_chat(
-    session: AsyncSession, chat_id: int, *, timezone: str, member_count: int | None, bot_is_admin: bool
+    session: AsyncSession,
+    chat_id: int,
+    *,
+    timezone: str,
+    member_count: int | None,
+    bot_is_admin: bool,
 ) -> tuple[Chat, bool]:
     """Record that the bot is in the group; return the chat and whether it is new to us."""
     chat = await session.get(Chat, chat_id)
@@ -51,6 +56,13 @@ async def ensure_chat(session: AsyncSession, chat_id: int, *, timezone: str) -> 
 async def set_active(session: AsyncSession, chat_id: int, active: bool) -> None:
     """Turn sending to a chat on or off (off after removal or a 403)."""
     await session.execute(update(Chat).where(Chat.id == chat_id).values(active=active))
+
+
+async def deactivate(session: AsyncSession, chat_id: int) -> None:
+    """Stop all sending to a chat (removed, blocked, or 403): nothing stays scheduled."""
+    await session.execute(
+        update(Chat).where(Chat.id == chat_id).values(active=False, next_send_at=None)
+    )
 
 
 async def set_bot_admin(session: AsyncSession, chat_id: int, is_admin: bool) -> None:

@@ -63,14 +63,46 @@ class Chat(Base):
     skip_date: Mapped[date | None] = mapped_column(Date)
     # The last local date that got an evening slot (sent or skipped): never plan it twice.
     last_slot_date: Mapped[date | None] = mapped_column(Date)
-    # When the planner should next look at this chat; indexed so a tick reads only due chats.
+    # When the planner should next look at this chat, and for which local date; indexed so a
+    # tick reads only the chats that are due, however many chats there are.
     next_send_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    next_slot_date: Mapped[date | None] = mapped_column(Date)
 
     # What the picker may choose.
     max_depth: Mapped[int] = mapped_column(Integer, default=3)
     disabled_categories: Mapped[str] = mapped_column(String(255), default="")
     cycle: Mapped[int] = mapped_column(Integer, default=0)
     picks: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Run(Base):
+    """One evening slot of one chat: unique per local date, so a day never gets two prompts.
+
+    Status moves pending -> sending -> sent (or skipped / failed / maybe_sent). ``sending``
+    carries a lease: a sender that dies leaves it to expire, and another sender takes it over.
+    """
+
+    __tablename__ = "runs"
+    __table_args__ = (
+        UniqueConstraint("chat_id", "local_date"),
+        Index("ix_runs_status_not_before", "status", "not_before"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"))
+    local_date: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16), default="prompt")
+    status: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    recovered: Mapped[bool] = mapped_column(Boolean, default=False)
+    entry_id: Mapped[str | None] = mapped_column(String(64))
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(String(32))
 
 
 class Partner(Base):
@@ -113,6 +145,7 @@ class Post(Base):
     message_id: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(16))
     entry_id: Mapped[str | None] = mapped_column(String(64))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="SET NULL"))
     posted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Presses of "Another one" on this post, for the per-chat flood limit.

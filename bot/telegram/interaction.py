@@ -8,11 +8,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Chat as TgChat
-from telegram import Update
+from telegram import ChatMember, Update
+from telegram.error import TelegramError
 
 from bot.services import Ctx
 from bot.storage.chats import ensure_chat
-from bot.storage.models import Chat
+from bot.storage.models import Chat, Partner
 from bot.storage.partners import ensure_partner
 
 GROUP_TYPES = (TgChat.GROUP, TgChat.SUPERGROUP)
@@ -25,6 +26,7 @@ class Interaction:
     session: AsyncSession
     chat: Chat | None
     user_id: int | None
+    partner: Partner | None
 
 
 @asynccontextmanager
@@ -32,16 +34,31 @@ async def interaction(update: Update, ctx: Ctx) -> AsyncIterator[Interaction]:
     """Open the update's transaction; register the group and the member who acted."""
     tg_chat, tg_user = update.effective_chat, update.effective_user
     async with ctx.services.transaction() as session:
-        chat = None
+        chat, partner = None, None
         if tg_chat is not None and tg_chat.type in GROUP_TYPES:
             chat = await ensure_chat(
                 session, tg_chat.id, timezone=ctx.services.settings.default_timezone
             )
             if tg_user is not None and not tg_user.is_bot:
-                await ensure_partner(session, tg_chat.id, tg_user.id, tg_user.first_name)
-        yield Interaction(session, chat, tg_user.id if tg_user else None)
+                partner, _new = await ensure_partner(
+                    session, tg_chat.id, tg_user.id, tg_user.first_name
+                )
+        yield Interaction(session, chat, tg_user.id if tg_user else None, partner)
 
 
 def in_group(update: Update) -> bool:
     """Tell whether the update comes from a group or supergroup."""
     return update.effective_chat is not None and update.effective_chat.type in GROUP_TYPES
+
+
+async def may_change_settings(update: Update, ctx: Ctx, it: Interaction) -> bool:
+    """Partners and the group's admins may change settings; guests may not."""
+    if it.partner is not None:
+        return True
+    if it.chat is None or it.user_id is None:
+        return False
+    try:
+        member = await ctx.bot.get_chat_member(it.chat.id, it.user_id)
+    except TelegramError:
+        return False
+    return member.status in (ChatMember.ADMINISTRATOR, ChatMember.OWNER)

@@ -45,6 +45,7 @@ async def on_my_chat_member(update: Update, ctx: Ctx) -> None:
             default_timezone=ctx.services.settings.default_timezone,
             member_count=member_count,
             is_admin=is_admin,
+            now=ctx.services.clock.now(),
         )
     texts = ctx.services.texts
     if joined.new:
@@ -94,7 +95,9 @@ async def on_help(update: Update, ctx: Ctx) -> None:
     async with interaction(update, ctx) as it:
         assert it.chat is not None
         time, zone = format_minute(it.chat.send_minute), it.chat.timezone
-    await message.reply_text(ctx.services.texts.render_html("onboarding.help", time=time, zone=zone))
+    await message.reply_text(
+        ctx.services.texts.render_html("onboarding.help", time=time, zone=zone)
+    )
 
 
 async def on_migrate(update: Update, ctx: Ctx) -> None:

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from telegram import BotCommand
-from telegram.ext import ChatMemberHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.services import BotApp, Services
-from bot.telegram import onboarding
+from bot.telegram import onboarding, settings
 from bot.telegram.errors import on_error
 
 # Shown in Telegram's command menu, in this order; descriptions live in prompts/<lang>/commands.yaml.
@@ -16,11 +22,22 @@ MENU = ("help", "exercise", "time", "timezone", "days", "pause", "resume", "skip
 def register(app: BotApp) -> None:
     """Attach all handlers to the application."""
     # Membership and migration first: they change which chat id later handlers should use.
-    app.add_handler(ChatMemberHandler(onboarding.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_handler(
+        ChatMemberHandler(onboarding.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
+    )
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, onboarding.on_migrate))
     # Commands.
     app.add_handler(CommandHandler("start", onboarding.on_start))
     app.add_handler(CommandHandler("help", onboarding.on_help))
+    app.add_handler(CommandHandler("time", settings.on_time))
+    app.add_handler(CommandHandler("timezone", settings.on_timezone))
+    app.add_handler(CommandHandler("days", settings.on_days))
+    app.add_handler(CommandHandler("pause", settings.on_pause))
+    app.add_handler(CommandHandler("resume", settings.on_resume))
+    app.add_handler(CommandHandler("skip", settings.on_skip))
+    app.add_handler(CommandHandler("settings", settings.on_settings))
+    # Buttons, routed by the prefix of their callback data.
+    app.add_handler(CallbackQueryHandler(settings.on_settings_button, pattern=r"^set:"))
     app.add_error_handler(on_error)
 
 

@@ -1,4 +1,4 @@
-"""Initial schema: chats, partners, library use, posts.
+"""Initial schema: chats, partners, evening runs, library use, posts.
 
 Revision ID: 0001
 Revises:
@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.Column("skip_date", sa.Date(), nullable=True),
         sa.Column("last_slot_date", sa.Date(), nullable=True),
         sa.Column("next_send_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("next_slot_date", sa.Date(), nullable=True),
         sa.Column("max_depth", sa.Integer(), nullable=False),
         sa.Column("disabled_categories", sa.String(length=255), nullable=False),
         sa.Column("cycle", sa.Integer(), nullable=False),
@@ -88,6 +89,37 @@ def upgrade() -> None:
         sa.UniqueConstraint("chat_id", "user_id", name=op.f("uq_partners_chat_id")),
     )
     op.create_table(
+        "runs",
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("chat_id", sa.BigInteger(), nullable=False),
+        sa.Column("local_date", sa.Date(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("due_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("not_before", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("lease_until", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("lease_owner", sa.String(length=64), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("recovered", sa.Boolean(), nullable=False),
+        sa.Column("entry_id", sa.String(length=64), nullable=True),
+        sa.Column("message_id", sa.BigInteger(), nullable=True),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("reason", sa.String(length=32), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["chat_id"], ["chats.id"], name=op.f("fk_runs_chat_id_chats"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_runs")),
+        sa.UniqueConstraint("chat_id", "local_date", name=op.f("uq_runs_chat_id")),
+    )
+    with op.batch_alter_table("runs", schema=None) as batch_op:
+        batch_op.create_index("ix_runs_status_not_before", ["status", "not_before"], unique=False)
+
+    op.create_table(
         "posts",
         sa.Column(
             "id",
@@ -99,12 +131,16 @@ def upgrade() -> None:
         sa.Column("message_id", sa.BigInteger(), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("entry_id", sa.String(length=64), nullable=True),
+        sa.Column("run_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("posted_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("refreshes", sa.Integer(), nullable=False),
         sa.Column("refreshed_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["chat_id"], ["chats.id"], name=op.f("fk_posts_chat_id_chats"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["run_id"], ["runs.id"], name=op.f("fk_posts_run_id_runs"), ondelete="SET NULL"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_posts")),
         sa.UniqueConstraint("chat_id", "message_id", name=op.f("uq_posts_chat_id")),
@@ -113,6 +149,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("posts")
+    with op.batch_alter_table("runs", schema=None) as batch_op:
+        batch_op.drop_index("ix_runs_status_not_before")
+
+    op.drop_table("runs")
     op.drop_table("partners")
     with op.batch_alter_table("entry_uses", schema=None) as batch_op:
         batch_op.drop_index("ix_entry_uses_chat_cycle")

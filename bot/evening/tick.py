@@ -1,0 +1,59 @@
+"""The one repeating job: plan due evenings, then send what is due."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.evening.planner import PlanResult, plan
+from bot.evening.sender import Sender, SendResult
+from bot.services import Ctx, Services
+
+log = logging.getLogger(__name__)
+
+PLAN_BATCH = 2000
+
+
+@dataclass
+class TickResult:
+    """What one tick did."""
+
+    planned: PlanResult
+    sent: SendResult
+
+
+class EveningJob:
+    """Planner + sender, run by PTB's JobQueue every ``TICK_SECONDS`` on every replica."""
+
+    def __init__(self, services: Services, sender: Sender) -> None:
+        self.services = services
+        self.sender = sender
+
+    async def __call__(self, _context: Ctx) -> None:
+        """JobQueue entry point."""
+        await self.tick()
+
+    async def tick(self) -> TickResult:
+        """Plan every due chat (in batches), then send every due run."""
+        catch_up = timedelta(minutes=self.services.settings.catch_up_minutes)
+        total = PlanResult()
+        while True:
+            async with self.services.transaction() as session:
+                result = await plan(
+                    session, self.services.clock.now(), catch_up=catch_up, limit=PLAN_BATCH
+                )
+            total.planned += result.planned
+            total.skipped_late += result.skipped_late
+            total.already_planned += result.already_planned
+            if result.chats < PLAN_BATCH:
+                break
+        sent = await self.sender.send_due()
+        if total.chats or sent.outcomes:
+            log.info(
+                "tick: planned %d, skipped %d late; send outcomes %s",
+                total.planned,
+                total.skipped_late,
+                dict(sent.outcomes),
+            )
+        return TickResult(total, sent)
