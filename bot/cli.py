@@ -38,7 +38,9 @@ def _settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
+        )
         texts = Texts.load()
         raise StartupError(texts.render("cli.bad_settings", problems=problems)) from None
 
@@ -51,7 +53,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "emulator":
             from bot.emulator.__main__ import main as emulator_main
 
-            return emulator_main(["--host", args.host, "--port", str(args.port), "--token", args.token])
+            return emulator_main(
+                ["--host", args.host, "--port", str(args.port), "--token", args.token]
+            )
         settings = _settings()
         setup_logging(settings.log_level, _token(settings))
         if command == "validate":
@@ -84,7 +88,9 @@ async def _migrate(settings: Settings) -> int:
         await _prepare(services)
         from bot.storage.migrate import current_revision
 
-        print(services.texts.render("cli.migrated", revision=await current_revision(services.engine)))
+        print(
+            services.texts.render("cli.migrated", revision=await current_revision(services.engine))
+        )
     finally:
         await services.engine.dispose()
     return 0

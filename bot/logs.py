@@ -5,7 +5,11 @@ from __future__ import annotations
 import logging
 
 # httpx logs each request URL, which contains the token; APScheduler logs every tick.
-_NOISY = {"httpx": logging.WARNING, "apscheduler": logging.WARNING, "aiohttp.access": logging.WARNING}
+_NOISY = {
+    "httpx": logging.WARNING,
+    "apscheduler": logging.WARNING,
+    "aiohttp.access": logging.WARNING,
+}
 
 
 class RedactToken(logging.Filter):

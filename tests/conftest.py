@@ -137,7 +137,9 @@ async def start_bot(
     """Start the real bot against the emulator; stopped at the end of the test."""
     running: list[RunningBot] = []
 
-    async def start(mode: str = "polling", database_url: str | None = None, **overrides: Any) -> RunningBot:
+    async def start(
+        mode: str = "polling", database_url: str | None = None, **overrides: Any
+    ) -> RunningBot:
         if mode == "webhook":
             port = free_port()
             overrides.setdefault("webhook_url", f"http://127.0.0.1:{port}/telegram")

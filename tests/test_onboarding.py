@@ -46,10 +46,12 @@ async def test_adding_the_bot_to_a_group_greets_the_couple_with_time_zone_and_ho
     assert "20:30" in greeting.text
     assert "Europe/Berlin" in greeting.text
     assert "reply to my message" in greeting.text
-    assert "/time" in greeting.text and "/timezone" in greeting.text
+    assert "/time" in greeting.text
+    assert "/timezone" in greeting.text
     assert "made for couples" not in greeting.text
     row = await chat_row(bot, chat.id)
-    assert row is not None and row.active
+    assert row is not None
+    assert row.active
 
 
 async def test_a_group_with_more_than_a_couple_hears_the_bot_is_made_for_couples(
@@ -62,7 +64,8 @@ async def test_a_group_with_more_than_a_couple_hears_the_bot_is_made_for_couples
 
     greeting = await emu.wait_for_message(chat.id, since=mark)
 
-    assert greeting.text is not None and "made for couples" in greeting.text
+    assert greeting.text is not None
+    assert "made for couples" in greeting.text
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -93,7 +96,8 @@ async def test_start_in_the_group_answers_like_help(couple: Couple, bot: Running
 
     answer = await emu.wait_for_message(couple.chat.id, since=mark)
 
-    assert answer.text is not None and "/exercise" in answer.text
+    assert answer.text is not None
+    assert "/exercise" in answer.text
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -109,7 +113,8 @@ async def test_start_in_a_private_chat_explains_the_bot_and_links_to_add_it_to_a
     emu.send_command(private, alex, "/start")
     answer = await emu.wait_for_message(private.id, since=mark)
 
-    assert answer.text is not None and "Hi Alex" in answer.text
+    assert answer.text is not None
+    assert "Hi Alex" in answer.text
     assert answer.reply_markup is not None
     button = answer.reply_markup.inline_keyboard[0][0]
     assert button.url == f"https://t.me/{bot.runner.username}?startgroup=quality-time"
@@ -144,7 +149,8 @@ async def test_a_removed_bot_marks_the_chat_inactive_and_says_nothing_more(
     await emu.settle()
 
     row = await chat_row(bot, chat.id)
-    assert row is not None and not row.active
+    assert row is not None
+    assert not row.active
     assert [c for c in emu.calls[mark:] if c.method.lower() == "sendmessage"] == []
 
 
@@ -159,9 +165,11 @@ async def test_adding_the_bot_back_welcomes_the_couple_back_with_their_settings(
     emu.add_bot(couple.chat, by=couple.sam)
     answer = await emu.wait_for_message(couple.chat.id, since=mark)
 
-    assert answer.text is not None and "Nice to be back" in answer.text
+    assert answer.text is not None
+    assert "Nice to be back" in answer.text
     row = await chat_row(bot, couple.chat.id)
-    assert row is not None and row.active
+    assert row is not None
+    assert row.active
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -181,12 +189,14 @@ async def test_a_group_upgraded_to_a_supergroup_keeps_its_partners_under_the_new
 
     assert await chat_row(bot, chat.id) is None
     moved = await chat_row(bot, supergroup.id)
-    assert moved is not None and moved.active
+    assert moved is not None
+    assert moved.active
     assert await partner_names(bot, supergroup.id) == ["Alex", "Sam"]
     mark = emu.mark()
     emu.send_command(supergroup, sam, "/help")
     answer = await emu.wait_for_message(supergroup.id, since=mark)
-    assert answer.text is not None and "Europe/Berlin" in answer.text
+    assert answer.text is not None
+    assert "Europe/Berlin" in answer.text
 
 
 async def test_the_command_menu_is_set_at_start_up(bot: RunningBot) -> None:
@@ -221,7 +231,8 @@ async def test_a_failing_handler_gets_a_kind_answer_and_logs_neither_text_nor_to
     answer = await emu.wait_for_message(couple.chat.id, since=mark)
     await emu.settle()
 
-    assert answer.text is not None and "something went wrong" in answer.text
+    assert answer.text is not None
+    assert "something went wrong" in answer.text
     assert "Traceback" not in answer.text
     logs = bot_logs.readouterr().err
     assert "RuntimeError" in logs

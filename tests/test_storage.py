@@ -60,7 +60,9 @@ async def test_joining_twice_reactivates_the_same_chat(
         )
 
     assert not new
-    assert chat.active and chat.bot_is_admin and chat.member_count == 4
+    assert chat.active
+    assert chat.bot_is_admin
+    assert chat.member_count == 4
     assert chat.timezone == "Asia/Kolkata"
 
 
@@ -73,7 +75,12 @@ async def test_a_chat_gets_the_default_evening_settings(
         chat = await session.get(Chat, -7)
 
     assert chat is not None
-    assert (chat.send_minute, chat.days, chat.max_depth, chat.paused) == (20 * 60 + 30, 127, 3, False)
+    assert (chat.send_minute, chat.days, chat.max_depth, chat.paused) == (
+        20 * 60 + 30,
+        127,
+        3,
+        False,
+    )
     assert chat.created_at.tzinfo is not None
 
 
@@ -87,7 +94,9 @@ async def test_timestamps_come_back_timezone_aware_and_equal(
     async with sessions() as session:
         post = await session.scalar(select(Post))
 
-    assert post is not None and post.posted_at == moment and post.posted_at.tzinfo is not None
+    assert post is not None
+    assert post.posted_at == moment
+    assert post.posted_at.tzinfo is not None
 
 
 async def test_a_partner_is_unique_per_chat_and_keeps_the_newest_name(
@@ -124,7 +133,9 @@ async def test_migrating_a_chat_moves_everything_and_a_second_move_does_nothing(
         chat.send_minute = 21 * 60
         await partners.ensure_partner(session, -5, 1, "Alex")
         await partners.ensure_partner(session, -5, 2, "Sam")
-        session.add(EntryUse(chat_id=-5, entry_id="x", kind="prompt", category="fun", cycle=0, used_at=now))
+        session.add(
+            EntryUse(chat_id=-5, entry_id="x", kind="prompt", category="fun", cycle=0, used_at=now)
+        )
         session.add(Post(chat_id=-5, message_id=3, kind="exercise", posted_at=now))
     async with sessions() as session, session.begin():
         # Sam wrote in the new supergroup before the migration notice arrived.
@@ -140,7 +151,8 @@ async def test_migrating_a_chat_moves_everything_and_a_second_move_does_nothing(
         posts = (await session.scalars(select(Post.chat_id))).all()
 
     assert sorted(users) == [1, 2]
-    assert uses == [-1005] and posts == [-1005]
+    assert uses == [-1005]
+    assert posts == [-1005]
 
 
 async def test_a_failed_transaction_leaves_nothing_behind(
