@@ -1,0 +1,89 @@
+"""The shipped exercises.yaml: valid, big and varied enough, inclusive, and free of repeats."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bot.library import Kind, Library, check_library, near_duplicates
+from bot.library.similarity import entry_text
+from bot.texts import Texts
+
+SHIPPED = Path(__file__).resolve().parent.parent / "exercises.yaml"
+
+pytestmark = pytest.mark.skipif(not SHIPPED.exists(), reason="exercises.yaml is not there yet")
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Library:
+    library, errors = check_library(SHIPPED, Texts.load())
+    assert errors == []
+    assert library is not None
+    return library
+
+
+def test_the_shipped_library_validates_with_no_errors() -> None:
+    library, errors = check_library(SHIPPED, Texts.load())
+
+    assert errors == []
+    assert library is not None
+
+
+def test_there_is_a_prompt_for_every_evening_of_a_year_over_many_categories(
+    shipped: Library,
+) -> None:
+    assert len(shipped.prompts) >= 365
+    assert len({p.category for p in shipped.prompts}) >= 8
+
+
+def test_prompts_cover_every_depth_with_light_ones_the_largest_share(shipped: Library) -> None:
+    depths = Counter(p.depth for p in shipped.prompts)
+
+    assert set(depths) == {1, 2, 3}
+    assert depths[1] > depths[2]
+    assert depths[1] > depths[3]
+
+
+def test_there_are_enough_guided_exercises(shipped: Library) -> None:
+    assert len(shipped.exercises) >= 30
+
+
+def test_activities_are_spread_over_cost_place_and_energy(shipped: Library) -> None:
+    activities = shipped.activities
+
+    assert len(activities) >= 80
+    assert {a.cost.value for a in activities} == {"free", "low", "medium", "high"}
+    assert {a.place.value for a in activities} >= {"home", "out"}
+    assert {a.energy.value for a in activities} == {"calm", "active"}
+
+
+def test_activities_range_from_a_quarter_hour_to_a_weekend(shipped: Library) -> None:
+    assert min(a.minutes.low for a in shipped.activities) <= 15
+    assert max(a.minutes.high for a in shipped.activities) >= 2 * 24 * 60
+
+
+def test_no_two_entries_say_the_same_thing(shipped: Library) -> None:
+    assert near_duplicates(shipped) == []
+
+
+def test_every_couple_is_addressed_without_gendered_roles(shipped: Library) -> None:
+    gendered = re.compile(r"\b(husband|wife|wives|boyfriend|girlfriend)s?\b", re.IGNORECASE)
+    offending = [
+        entry.id
+        for kind in Kind
+        for entry in shipped.entries(kind)
+        if gendered.search(" ".join((entry_text(entry), *_extra_texts(entry))))
+    ]
+
+    assert offending == []
+
+
+def _extra_texts(entry: object) -> tuple[str, ...]:
+    return tuple(
+        value
+        for name in ("follow_up", "why")
+        if isinstance(value := getattr(entry, name, None), str)
+    )
