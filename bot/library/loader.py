@@ -46,7 +46,7 @@ def check_library(path: Path, texts: Texts | None = None) -> tuple[Library | Non
     """Validate the library; return it (or None when invalid) and every problem found."""
     texts = texts or Texts.load()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # an editor may add a BOM
     except (OSError, UnicodeError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         return None, [texts.render("validator.errors.unreadable", file=str(path), reason=reason)]

@@ -39,6 +39,7 @@ def describe(texts: Texts, value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
+        value = value.replace("\n", " ")
         shown = value if len(value) <= _SHOWN_CHARS else value[: _SHOWN_CHARS - 1] + "…"
         return texts.render("validator.got.text", value=shown)
     if isinstance(value, list | tuple):

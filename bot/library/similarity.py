@@ -101,13 +101,17 @@ class _Fingerprint:
 
 
 def _score(a: _Fingerprint, b: _Fingerprint, threshold: float) -> float:
+    """The similarity, exact when it could reach ``threshold`` (0 asks for it always)."""
     if a.words == b.words:
         return 1.0
     score = _jaccard(a.content, b.content)
+    if 0 < threshold <= score:
+        return score
     longer = max(len(a.words), len(b.words))
     if min(len(a.words), len(b.words)) >= MIN_WORDS_FOR_SEQUENCE:
-        shared = sum((a.bag & b.bag).values())  # an upper bound of the LCS, and cheap
-        if shared / longer >= min(threshold, score or threshold):
+        # The shared word count bounds the LCS from above and is cheap: skip hopeless pairs.
+        bound = sum((a.bag & b.bag).values()) / longer
+        if bound >= threshold and bound > score:
             score = max(score, _lcs(a.words, b.words) / longer)
     return score
 
