@@ -94,7 +94,11 @@ def pick(
     kinds: Iterable[Kind | str] = (Kind.PROMPT,),
     category: Category | str | None = None,
 ) -> Pick | None:
-    """Choose the next entry; None only when nothing at all is eligible."""
+    """Choose the next entry; None only when nothing at all is eligible.
+
+    ``seed`` should differ per chat and per pick, e.g. ``seed_for(chat_id, picks_so_far)``.
+    An unknown ``category`` or the activity kind raises ``ValueError``.
+    """
     prefs = prefs or Preferences()
     pool = _pool(library, _talk_kinds(kinds), prefs, category)
     if not pool:
