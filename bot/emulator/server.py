@@ -256,7 +256,7 @@ class BotApi:
                     status = response.status
                     await response.read()
             except (aiohttp.ClientError, TimeoutError) as exc:
-                error = f"Connection error: {exc!r}"
+                error = f"Connection error: {exc or type(exc).__name__}"
             self.world.last_activity = time.monotonic()
             if status is not None and 200 <= status < 300:
                 updates.deliveries.append(WebhookDelivery(update_id, status, None))
