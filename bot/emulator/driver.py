@@ -15,7 +15,8 @@ from typing import Any
 from aiohttp import web
 from telegram import BotCommand, BotCommandScope, Chat, Message, User
 
-from bot.emulator.actions import ChatRef, UserActions
+from bot.emulator.actions import ChatActions, ChatRef
+from bot.emulator.conversation import Conversation
 from bot.emulator.limits import Faults, RateLimits
 from bot.emulator.methods_chat import scope_key
 from bot.emulator.routes import add_driver_routes
@@ -27,7 +28,7 @@ from bot.emulator.updates import WebhookDelivery
 _POSTING = frozenset({"sendmessage", "sendpoll", "senddocument"})
 
 
-class Emulator(UserActions):
+class Emulator(ChatActions, Conversation):
     """A local Telegram Bot API server plus a driver to play users and inspect the bot."""
 
     def __init__(

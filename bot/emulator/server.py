@@ -226,7 +226,11 @@ class BotApi:
             while updates.webhook is not None and updates.pending:
                 hook = updates.webhook
                 update_id, payload = updates.pending[0]
-                delivered = await self._deliver(hook, update_id, payload)
+                try:
+                    delivered = await self._deliver(hook, update_id, payload)
+                except Exception:  # keep delivering whatever one update did to us
+                    log.exception("webhook: delivering update %s failed", update_id)
+                    delivered = False
                 if delivered is None or not updates.pending or updates.pending[0][0] != update_id:
                     continue  # the webhook changed or the queue was dropped meanwhile
                 updates.pending.popleft()
