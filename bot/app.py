@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.library.holder import LibraryHolder
+from bot.ratelimit import RateLimiter
 from bot.services import BotApp, BotData, Ctx, Services
 from bot.storage.db import create_engine, ping, session_factory
 from bot.storage.migrate import upgrade
@@ -85,12 +86,16 @@ def build_application(services: Services) -> BotApp:
         # Enough connections for the evening fan-out to keep many sends in flight.
         .connection_pool_size(max(8, settings.send_concurrency * 2))
         .pool_timeout(10.0)
+        .read_timeout(settings.telegram_timeout)
+        .write_timeout(settings.telegram_timeout)
     )
+    app: BotApp
     if settings.rate_limit:
         # One limiter for every call: replies to commands wait politely; the sender asks for
         # no retries so a 429 comes back to it and the run is rescheduled instead.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
-    app: BotApp = builder.build()
+        app = builder.rate_limiter(RateLimiter(max_retries=2)).build()
+    else:
+        app = builder.build()
     app.bot_data.services = services
     registry.register(app)
     return app

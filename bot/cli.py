@@ -53,9 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "emulator":
             from bot.emulator.__main__ import main as emulator_main
 
-            return emulator_main(
-                ["--host", args.host, "--port", str(args.port), "--token", args.token]
-            )
+            emulator_main(["--host", args.host, "--port", str(args.port), "--token", args.token])
+            return 0
         settings = _settings()
         setup_logging(settings.log_level, _token(settings))
         if command == "validate":

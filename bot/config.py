@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     # self-hosted Bot API server or paid broadcasts (up to 1000 messages/s).
     rate_limit: bool = True
     send_concurrency: int = 32
+    # Seconds to wait for Telegram's answer; a send that times out is "maybe sent".
+    telegram_timeout: float = 10.0
     operator_ids: list[int] = Field(default_factory=list)
 
     @field_validator("default_timezone")

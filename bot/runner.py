@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from telegram.error import Conflict, TelegramError
 
@@ -51,7 +52,7 @@ class BotRunner:
         self.app.job_queue.run_repeating(
             self.evening,
             interval=settings.tick_seconds,
-            first=min(1.0, settings.tick_seconds),
+            first=settings.tick_seconds,
             name="evening",
             job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
         )
@@ -67,7 +68,7 @@ class BotRunner:
             # A webhook left over from an earlier deployment would make polling fail with 409.
             await self.app.bot.delete_webhook()
             await self.app.updater.start_polling(
-                timeout=self._poll_timeout,
+                timeout=timedelta(seconds=self._poll_timeout),
                 allowed_updates=ALLOWED_UPDATES,
                 error_callback=self._polling_error,
             )

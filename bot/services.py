@@ -42,7 +42,7 @@ class BotData:
     services: Services
 
 
-class Ctx(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+class Ctx(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotData]):
     """The callback context every handler receives."""
 
     @property
@@ -51,4 +51,4 @@ class Ctx(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
         return self.bot_data.services
 
 
-BotApp = Application[ExtBot[None], Ctx, dict[Any, Any], dict[Any, Any], BotData, Any]
+BotApp = Application[ExtBot[Any], Ctx, dict[Any, Any], dict[Any, Any], BotData, Any]

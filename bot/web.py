@@ -38,8 +38,8 @@ class WebhookServer:
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
         await site.start()
-        sockets = site._server.sockets if site._server else []
-        self.port = sockets[0].getsockname()[1] if sockets else port
+        addresses = self._runner.addresses
+        self.port = int(addresses[0][1]) if addresses else port
 
     async def stop(self) -> None:
         """Stop accepting requests; PTB drains what was already queued."""

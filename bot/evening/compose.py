@@ -22,7 +22,8 @@ def entry_text(texts: Texts, entry: Prompt | Exercise) -> str:
             "posts.prompt", category=category, text=escape(entry.text), follow_up=follow_up
         )
     steps = "\n".join(
-        texts.render_html("posts.step", number=i, text=step) for i, step in enumerate(entry.steps, 1)
+        texts.render_html("posts.step", number=i, text=step)
+        for i, step in enumerate(entry.steps, 1)
     )
     why = texts.render_html("posts.why", text=entry.why) if entry.why else ""
     return texts.render(
@@ -47,8 +48,12 @@ def on_demand_keyboard(texts: Texts) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(texts.render("posts.button_another"), callback_data="ex:another"),
-                InlineKeyboardButton(texts.render("posts.button_did_this"), callback_data="ex:done"),
+                InlineKeyboardButton(
+                    texts.render("posts.button_another"), callback_data="ex:another"
+                ),
+                InlineKeyboardButton(
+                    texts.render("posts.button_did_this"), callback_data="ex:done"
+                ),
             ]
         ]
     )

@@ -65,5 +65,7 @@ async def plan(
         # Slots still inside the catch-up window are planned on the next pass, older ones never.
         reschedule(chat, max(due_at, now - catch_up))
     if result.skipped_late:
-        log.warning("skipped %d evening prompts that were over %s late", result.skipped_late, catch_up)
+        log.warning(
+            "skipped %d evening prompts that were over %s late", result.skipped_late, catch_up
+        )
     return result

@@ -32,6 +32,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 from bot.evening.compose import entry_text
 from bot.library.picker import History, Pick, Preferences, pick, seed_for
 from bot.library.schema import Kind
+from bot.ratelimit import NO_RETRIES
 from bot.services import Services
 from bot.storage import chats as chat_queries
 from bot.storage import runs
@@ -93,7 +94,7 @@ class Sender:
         self._stopping = False
         # With PTB's rate limiter on, 429s come back to us instead of being retried in place.
         self._send_kwargs: dict[str, Any] = (
-            {"rate_limit_args": {"max_retries": 0}} if rate_limited else {}
+            {"rate_limit_args": NO_RETRIES} if rate_limited else {}
         )
 
     def stop(self) -> None:
@@ -119,7 +120,9 @@ class Sender:
     async def _prepare(self, claimed: list[runs.Claimed]) -> list[_Job]:
         ids = [c.chat_id for c in claimed]
         async with self.services.transaction() as session:
-            found = {c.id: c for c in (await session.scalars(select(Chat).where(Chat.id.in_(ids)))).all()}
+            found = {
+                c.id: c for c in (await session.scalars(select(Chat).where(Chat.id.in_(ids)))).all()
+            }
             histories = await _histories(session, ids)
         library = self.services.library.current
         jobs = []
@@ -129,7 +132,9 @@ class Sender:
             if chat is not None:
                 prefs = Preferences(
                     max_depth=chat.max_depth,
-                    disabled_categories=frozenset(filter(None, chat.disabled_categories.split(","))),
+                    disabled_categories=frozenset(
+                        filter(None, chat.disabled_categories.split(","))
+                    ),
                 )
                 chosen = pick(
                     library,
@@ -149,7 +154,7 @@ class Sender:
         async with self._slots:
             if self._stopping:
                 return _Outcome("released")
-            text = entry_text(self.services.texts, job.pick.entry)  # type: ignore[arg-type]
+            text = entry_text(self.services.texts, job.pick.entry)
             try:
                 message = await self.bot.send_message(job.chat.id, text, **self._send_kwargs)
             except RetryAfter as exc:
@@ -187,13 +192,25 @@ class Sender:
                 change: dict[str, Any] = {"id": claim.id, "lease_owner": None, "lease_until": None}
                 if outcome.kind == "sent":
                     assert job.chat is not None and job.pick is not None
-                    change.update(status=runs.SENT, message_id=outcome.message_id, sent_at=now, entry_id=job.pick.entry.id)
+                    change.update(
+                        status=runs.SENT,
+                        message_id=outcome.message_id,
+                        sent_at=now,
+                        entry_id=job.pick.entry.id,
+                    )
                     await _record_post(session, job, outcome.message_id or 0, now)
                 elif outcome.kind == "retry":
-                    change.update(status=runs.PENDING, not_before=now + timedelta(seconds=max(outcome.delay, 1)))
+                    change.update(
+                        status=runs.PENDING,
+                        not_before=now + timedelta(seconds=max(outcome.delay, 1)),
+                    )
                 elif outcome.kind == "transient" and claim.attempts < MAX_ATTEMPTS:
-                    backoff = min(2 ** claim.attempts * 5, 600)
-                    change.update(status=runs.PENDING, not_before=now + timedelta(seconds=backoff), reason=outcome.reason)
+                    backoff = min(2**claim.attempts * 5, 600)
+                    change.update(
+                        status=runs.PENDING,
+                        not_before=now + timedelta(seconds=backoff),
+                        reason=outcome.reason,
+                    )
                 elif outcome.kind == "migrated" and outcome.new_chat_id is not None:
                     await chat_queries.migrate_chat(session, claim.chat_id, outcome.new_chat_id)
                     change.update(status=runs.PENDING, not_before=now)
@@ -246,5 +263,23 @@ async def _record_post(session: AsyncSession, job: _Job, message_id: int, now: d
     if job.pick.new_cycle:
         chat.cycle += 1
     chat.picks += 1
-    session.add(EntryUse(chat_id=chat.id, entry_id=entry.id, kind=entry.kind.value, category=entry.category.value, cycle=chat.cycle, used_at=now))
-    session.add(Post(chat_id=chat.id, message_id=message_id, kind="evening", entry_id=entry.id, run_id=job.claim.id, posted_at=now))
+    session.add(
+        EntryUse(
+            chat_id=chat.id,
+            entry_id=entry.id,
+            kind=entry.kind.value,
+            category=entry.category.value,
+            cycle=chat.cycle,
+            used_at=now,
+        )
+    )
+    session.add(
+        Post(
+            chat_id=chat.id,
+            message_id=message_id,
+            kind="evening",
+            entry_id=entry.id,
+            run_id=job.claim.id,
+            posted_at=now,
+        )
+    )

@@ -5,10 +5,15 @@ from __future__ import annotations
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.models import Chat, EntryUse, Partner, Post
+from bot.storage.models import Chat, EntryUse, Partner, Post, Run
 
 # Tables whose rows belong to one chat and must follow it when the group becomes a supergroup.
-CHILD_TABLES: tuple[type[EntryUse] | type[Partner] | type[Post], ...] = (Partner, EntryUse, Post)
+CHILD_TABLES: tuple[type[EntryUse] | type[Partner] | type[Post] | type[Run], ...] = (
+    Partner,
+    EntryUse,
+    Post,
+    Run,
+)
 
 
 async def get_chat(session: AsyncSession, chat_id: int) -> Chat | None:
@@ -94,6 +99,9 @@ async def migrate_chat(session: AsyncSession, old_id: int, new_id: int) -> bool:
         await session.execute(
             delete(Partner).where(Partner.chat_id == old_id, Partner.user_id.in_(existing_partners))
         )
+    taken_dates = select(Run.local_date).where(Run.chat_id == new_id).scalar_subquery()
+    # A date planned under both ids keeps the new chat's run: one prompt per evening.
+    await session.execute(delete(Run).where(Run.chat_id == old_id, Run.local_date.in_(taken_dates)))
     for table in CHILD_TABLES:
         await session.execute(update(table).where(table.chat_id == old_id).values(chat_id=new_id))
     await session.execute(delete(Chat).where(Chat.id == old_id))

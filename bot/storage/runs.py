@@ -57,8 +57,10 @@ async def add_run(
     }
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(Run).values(**values).on_conflict_do_nothing(
-        index_elements=["chat_id", "local_date"]
+    stmt = (
+        insert(Run)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["chat_id", "local_date"])
     )
     result = await session.execute(stmt)
     return bool(getattr(result, "rowcount", 0))
