@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError, TimedOut
 
@@ -35,13 +35,12 @@ from bot.library.schema import Kind
 from bot.ratelimit import NO_RETRIES
 from bot.services import Services
 from bot.storage import chats as chat_queries
-from bot.storage import runs
-from bot.storage.models import Chat, EntryUse, Post
+from bot.storage import runs, uses
+from bot.storage.models import Chat, Post
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
-RECENT_CATEGORIES = 4
 
 
 @dataclass
@@ -93,9 +92,7 @@ class Sender:
         self._slots = asyncio.Semaphore(concurrency)
         self._stopping = False
         # With PTB's rate limiter on, 429s come back to us instead of being retried in place.
-        self._send_kwargs: dict[str, Any] = (
-            {"rate_limit_args": NO_RETRIES} if rate_limited else {}
-        )
+        self._send_kwargs: dict[str, Any] = {"rate_limit_args": NO_RETRIES} if rate_limited else {}
 
     def stop(self) -> None:
         """Stop claiming; runs already claimed but not yet sent are handed back."""
@@ -123,7 +120,7 @@ class Sender:
             found = {
                 c.id: c for c in (await session.scalars(select(Chat).where(Chat.id.in_(ids)))).all()
             }
-            histories = await _histories(session, ids)
+            histories = await uses.histories(session, ids)
         library = self.services.library.current
         jobs = []
         for claim in claimed:
@@ -233,26 +230,6 @@ class Sender:
             )
 
 
-async def _histories(session: AsyncSession, chat_ids: list[int]) -> dict[int, History]:
-    """What each chat has had in its current cycle, in one query."""
-    rows = await session.execute(
-        select(EntryUse.chat_id, EntryUse.entry_id, EntryUse.category)
-        .join(Chat, and_(Chat.id == EntryUse.chat_id, Chat.cycle == EntryUse.cycle))
-        .where(EntryUse.chat_id.in_(chat_ids))
-        .order_by(EntryUse.id)
-    )
-    used: dict[int, list[tuple[str, str]]] = {}
-    for chat_id, entry_id, category in rows:
-        used.setdefault(chat_id, []).append((entry_id, category))
-    return {
-        chat_id: History(
-            used=tuple(e for e, _ in items),
-            recent_categories=tuple(c for _, c in reversed(items[-RECENT_CATEGORIES:])),
-        )
-        for chat_id, items in used.items()
-    }
-
-
 async def _record_post(session: AsyncSession, job: _Job, message_id: int, now: datetime) -> None:
     """Remember the post (for answers) and the library use (for the no-repeat rule)."""
     assert job.chat is not None and job.pick is not None
@@ -260,19 +237,7 @@ async def _record_post(session: AsyncSession, job: _Job, message_id: int, now: d
     chat = await session.get(Chat, job.chat.id)
     if chat is None:
         return
-    if job.pick.new_cycle:
-        chat.cycle += 1
-    chat.picks += 1
-    session.add(
-        EntryUse(
-            chat_id=chat.id,
-            entry_id=entry.id,
-            kind=entry.kind.value,
-            category=entry.category.value,
-            cycle=chat.cycle,
-            used_at=now,
-        )
-    )
+    uses.record_pick(session, chat, job.pick, now)
     session.add(
         Post(
             chat_id=chat.id,

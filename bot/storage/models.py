@@ -146,6 +146,8 @@ class Post(Base):
     kind: Mapped[str] = mapped_column(String(16))
     entry_id: Mapped[str | None] = mapped_column(String(64))
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="SET NULL"))
+    # The topic asked for with /exercise <category>, so "Another one" stays on it.
+    category: Mapped[str | None] = mapped_column(String(32))
     posted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Presses of "Another one" on this post, for the per-chat flood limit.

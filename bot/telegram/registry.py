@@ -12,7 +12,7 @@ from telegram.ext import (
 )
 
 from bot.services import BotApp, Services
-from bot.telegram import onboarding, settings
+from bot.telegram import exercise, onboarding, settings
 from bot.telegram.errors import on_error
 
 # Shown in Telegram's command menu, in this order; descriptions live in prompts/<lang>/commands.yaml.
@@ -29,6 +29,7 @@ def register(app: BotApp) -> None:
     # Commands.
     app.add_handler(CommandHandler("start", onboarding.on_start))
     app.add_handler(CommandHandler("help", onboarding.on_help))
+    app.add_handler(CommandHandler("exercise", exercise.on_exercise))
     app.add_handler(CommandHandler("time", settings.on_time))
     app.add_handler(CommandHandler("timezone", settings.on_timezone))
     app.add_handler(CommandHandler("days", settings.on_days))
@@ -38,6 +39,7 @@ def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("settings", settings.on_settings))
     # Buttons, routed by the prefix of their callback data.
     app.add_handler(CallbackQueryHandler(settings.on_settings_button, pattern=r"^set:"))
+    app.add_handler(CallbackQueryHandler(exercise.on_exercise_button, pattern=r"^ex:"))
     app.add_error_handler(on_error)
 
 
