@@ -161,6 +161,35 @@ async def test_offset_confirms_earlier_updates_and_limit_caps_the_batch(
     assert emu.pending_updates() == 1
 
 
+async def test_allowed_updates_filters_updates_created_afterwards_and_negative_offset_keeps_the_last(
+    emu: Emulator, bot: Bot, couple: tuple[User, User, Chat]
+) -> None:
+    alex, _, chat = couple
+    await drain(bot)
+    await bot.get_updates(timeout=0, allowed_updates=["callback_query"])
+    emu.send_command(chat, alex, "/help")  # filtered out: not a callback_query
+    assert emu.pending_updates() == 0
+    await bot.get_updates(timeout=0, allowed_updates=[])  # back to Telegram's default
+    for n in range(3):
+        emu.send_command(chat, alex, f"/n {n}")
+    (last,) = await bot.get_updates(offset=-1, timeout=0)
+    assert last.message is not None and last.message.text == "/n 2"
+    assert emu.pending_updates() == 1
+
+
+async def test_a_user_editing_a_visible_message_gives_an_edited_message_update(
+    emu: Emulator, bot: Bot, couple: tuple[User, User, Chat]
+) -> None:
+    alex, _, chat = couple
+    await drain(bot)
+    sent = emu.send_command(chat, alex, "/time 20:30")
+    emu.edit_message(chat, alex, sent.message_id, "/time 21:00")
+    original, edited = await drain(bot)
+    assert original.message is not None and original.message.text == "/time 20:30"
+    assert edited.edited_message is not None and edited.edited_message.text == "/time 21:00"
+    assert emu.chat_history(chat)[-1].text == "/time 21:00"
+
+
 async def test_a_second_get_updates_terminates_the_first_with_409(emu: Emulator, bot: Bot) -> None:
     first = asyncio.create_task(raw(emu, "getUpdates", timeout=5))
     await asyncio.sleep(0.1)
@@ -292,6 +321,26 @@ async def test_edits_change_the_current_state_and_an_identical_edit_is_not_modif
         await bot.edit_message_text("again", chat.id, sent.message_id)
     with pytest.raises(BadRequest, match=r"(?i)message to delete not found"):
         await bot.delete_message(chat.id, sent.message_id)
+
+
+async def test_send_message_answers_exactly_what_ptb_serialises_for_the_stored_message(
+    emu: Emulator, couple: tuple[User, User, Chat]
+) -> None:
+    alex, _, chat = couple
+    question = emu.send_message(chat, alex, "/exercise")
+    variants: list[dict[str, Any]] = [
+        {"text": "plain"},
+        {"text": "<b>bold</b> /help @alex_x", "parse_mode": "HTML"},
+        {"text": "reply", "reply_parameters": {"message_id": question.message_id}},
+        {
+            "text": "keys",
+            "reply_markup": {"inline_keyboard": [[{"text": "A", "callback_data": "a"}]]},
+        },
+    ]
+    for params in variants:
+        status, body = await raw(emu, "sendMessage", chat_id=chat.id, **params)
+        assert status == 200
+        assert body["result"] == emu.bot_messages(chat)[-1].to_dict(), params
 
 
 async def test_html_becomes_plain_text_and_entities_with_utf16_offsets(

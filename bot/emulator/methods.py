@@ -73,7 +73,7 @@ def send_message(world: World, p: dict[str, Any]) -> Any:
         reply_markup=markup,
     )
     world.limits.record(state.id)
-    return message.to_dict()
+    return world.text_message_dict(state, message)
 
 
 def _own_message(world: World, state: ChatState, p: dict[str, Any]) -> Message:
