@@ -12,6 +12,7 @@ from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.library.holder import LibraryHolder
+from bot.library.loader import LibraryError
 from bot.ratelimit import RateLimiter
 from bot.services import BotApp, BotData, Ctx, Services
 from bot.storage.db import create_engine, ping, session_factory
@@ -51,7 +52,11 @@ def load_texts(settings: Settings) -> Texts:
 def build_services(settings: Settings, *, clock: Clock | None = None) -> Services:
     """Create the engine, texts and library (no I/O to the network yet)."""
     texts = load_texts(settings)
-    library = LibraryHolder(settings.exercises_file, texts)
+    try:
+        library = LibraryHolder(settings.exercises_file, texts)
+    except LibraryError as exc:
+        # The same messages as `quality-time validate`, and no traceback.
+        raise StartupError("\n".join(exc.errors)) from None
     engine = create_engine(settings.database_url)
     return Services(
         settings=settings,

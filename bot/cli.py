@@ -120,6 +120,8 @@ async def _run(settings: Settings) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    # SIGHUP swaps in an edited exercises.yaml, or keeps the last good one and logs why.
+    loop.add_signal_handler(signal.SIGHUP, services.library.reload)
     await _prepare(services)
     await runner.start()
     texts = services.texts

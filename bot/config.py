@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.paths import project_root
 
@@ -45,7 +46,8 @@ class Settings(BaseSettings):
     send_concurrency: int = 32
     # Seconds to wait for Telegram's answer; a send that times out is "maybe sent".
     telegram_timeout: float = 10.0
-    operator_ids: list[int] = Field(default_factory=list)
+    # Telegram user ids allowed to use /reload: "123,456" or "[123, 456]".
+    operator_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
 
     @field_validator("default_timezone")
     @classmethod
@@ -56,6 +58,14 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"unknown time zone {value!r} (use an IANA name such as Europe/Berlin)"
             ) from None
+        return value
+
+    @field_validator("operator_ids", mode="before")
+    @classmethod
+    def _id_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip().strip("[]")
+            return [int(part) for part in text.replace(";", ",").split(",") if part.strip()]
         return value
 
     @field_validator("telegram_api_url")

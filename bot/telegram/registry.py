@@ -12,7 +12,7 @@ from telegram.ext import (
 )
 
 from bot.services import BotApp, Services
-from bot.telegram import exercise, onboarding, settings
+from bot.telegram import exercise, onboarding, operator, settings
 from bot.telegram.errors import on_error
 
 # Shown in Telegram's command menu, in this order; descriptions live in prompts/<lang>/commands.yaml.
@@ -30,6 +30,7 @@ def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("start", onboarding.on_start))
     app.add_handler(CommandHandler("help", onboarding.on_help))
     app.add_handler(CommandHandler("exercise", exercise.on_exercise))
+    app.add_handler(CommandHandler("reload", operator.on_reload))
     app.add_handler(CommandHandler("time", settings.on_time))
     app.add_handler(CommandHandler("timezone", settings.on_timezone))
     app.add_handler(CommandHandler("days", settings.on_days))
