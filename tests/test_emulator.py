@@ -624,6 +624,9 @@ async def test_injected_failures_forbids_and_slow_answers(
     assert (await bot.send_message(chat.id, "second try")).text == "second try"
     emu.faults.fail("sendMessage", status=502, times=1, chat_id=chat.id)
     assert (await raw(emu, "sendMessage", chat_id=chat.id, text="x"))[0] == 502
+    emu.faults.fail("getUpdates", status=502)
+    with pytest.raises(NetworkError, match=r"(?i)bad gateway"):
+        await bot.get_updates(timeout=0)
     emu.faults.forbid(chat.id)
     with pytest.raises(Forbidden, match=r"(?i)bot was kicked from the group chat"):
         await bot.send_message(chat.id, "hello?")

@@ -72,6 +72,8 @@ class Emulator(ChatActions, Conversation):
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         """Listen on host:port (0 picks a free port); returns the URL."""
+        if self._runner is not None:
+            raise RuntimeError(f"the emulator is already running at {self._url}")
         app = web.Application(client_max_size=MAX_UPLOAD)
         self.api.add_routes(app)
         add_driver_routes(app, self)

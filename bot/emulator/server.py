@@ -126,7 +126,7 @@ class BotApi:
         faults = world.faults
         if faults.rules or faults.forbidden:
             chat_id = params.get("chat_id")
-            if chat_id in faults.forbidden:
+            if isinstance(chat_id, int) and chat_id in faults.forbidden:
                 return self._fail(name, params, self._forbidden_error(chat_id), at)
             rule = faults.match(key, chat_id)
             if rule is not None and rule.kind == "fail":
@@ -185,14 +185,23 @@ class BotApi:
         name = "getUpdates"
         if updates.webhook is not None:
             return self._fail(name, params, ApiError(409, _WEBHOOK_CONFLICT), at)
-        limit = min(max(opt_int(params, "limit", 100) or 100, 1), 100)
-        timeout = max(opt_float(params, "timeout", 0.0), 0.0)
-        allowed = opt_json(params, "allowed_updates")
+        rule = self.world.faults.match("getupdates", None) if self.world.faults.rules else None
+        if rule is not None and rule.kind == "fail":
+            return self._fail(name, params, failure(rule.status), at)
+        if rule is not None:
+            await asyncio.sleep(rule.seconds)
+        try:
+            limit = min(max(opt_int(params, "limit", 100) or 100, 1), 100)
+            timeout = max(opt_float(params, "timeout", 0.0), 0.0)
+            offset = opt_int(params, "offset")
+            allowed = opt_json(params, "allowed_updates")
+        except ApiError as exc:
+            return self._fail(name, params, exc, at)
         if isinstance(allowed, list):
             updates.set_allowed(allowed)
         future = updates.begin_poll()
         try:
-            updates.confirm(opt_int(params, "offset"))
+            updates.confirm(offset)
             batch = updates.take(limit)
             if not batch and timeout > 0:
                 # Cancelled when the client hangs up: an abandoned poll is not recorded.
