@@ -24,7 +24,11 @@ async def bot(start_bot: StartBot) -> RunningBot:
 
 
 def prompts_in(bot: RunningBot, chat_id: int) -> list[Message]:
-    return [m for m in bot.emulator.bot_messages(chat_id) if m.text and "reply to this message" in m.text]
+    return [
+        m
+        for m in bot.emulator.bot_messages(chat_id)
+        if m.text and "reply to this message" in m.text
+    ]
 
 
 async def say(bot: RunningBot, couple: Couple, text: str) -> str:
@@ -264,7 +268,9 @@ async def test_a_server_error_is_retried_with_backoff(bot: RunningBot, couple: C
     assert len(prompts_in(bot, couple.chat.id)) == 1
 
 
-async def test_a_403_deactivates_the_chat_and_stops_sending(bot: RunningBot, couple: Couple) -> None:
+async def test_a_403_deactivates_the_chat_and_stops_sending(
+    bot: RunningBot, couple: Couple
+) -> None:
     bot.emulator.faults.forbid(couple.chat.id)
     bot.clock.set(EVENING + timedelta(seconds=1))
     await bot.runner.evening.tick()

@@ -31,7 +31,9 @@ async def press(bot: RunningBot, couple: Couple, message: Message, data: str) ->
 
 
 def current(bot: RunningBot, couple: Couple, message: Message) -> Message:
-    return next(m for m in bot.emulator.bot_messages(couple.chat.id) if m.message_id == message.message_id)
+    return next(
+        m for m in bot.emulator.bot_messages(couple.chat.id) if m.message_id == message.message_id
+    )
 
 
 async def posts(bot: RunningBot) -> list[Post]:
