@@ -119,6 +119,35 @@ class ChatActions(Actor):
             self.add_bot(chat, by=owner, admin=bot_admin)
         return chat
 
+    def create_groups(
+        self,
+        count: int,
+        members: Sequence[UserRef],
+        title: str = "Group",
+        bot_admin: bool = False,
+    ) -> list[Chat]:
+        """Many groups with the bot already in them and no updates queued: seeding for load tests.
+
+        The bot is told nothing (as if it joined long ago), so a benchmark or test can put the
+        matching chats straight into the bot's database without thousands of join updates.
+        """
+        world = self.world
+        people = [self.user(m) for m in members]
+        if not people:
+            raise ValueError("a group needs at least one member")
+        status = "administrator" if bot_admin else "member"
+        created = []
+        for _ in range(count):
+            world.groups_created += 1
+            number = world.groups_created
+            chat = Chat(-4_000_000_000 - number, Chat.GROUP, title=f"{title} {number}")
+            state = ChatState(chat, {p.id: "member" for p in people}, self._chat_instance())
+            state.members[people[0].id] = "creator"
+            state.members[world.bot.id] = status
+            world.chats[chat.id] = state
+            created.append(chat)
+        return created
+
     def private_chat(self, user: UserRef, started: bool = False) -> Chat:
         """The private chat between a user and the bot (sends fail with 403 until /start)."""
         person = self.user(user)

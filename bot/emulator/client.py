@@ -102,6 +102,19 @@ class EmulatorClient:
         result: dict[str, Any] = await self._request("POST", "/groups", body)
         return result
 
+    async def create_groups(
+        self, count: int, member_ids: Sequence[int], title: str = "Group", bot_admin: bool = False
+    ) -> list[int]:
+        """Many groups with the bot already in them, no updates queued; returns their ids."""
+        body = {
+            "count": count,
+            "member_ids": list(member_ids),
+            "title": title,
+            "bot_admin": bot_admin,
+        }
+        result: list[int] = await self._request("POST", "/groups/bulk", body)
+        return result
+
     async def bot_action(
         self, chat_id: int, action: str, by: int, admin: bool = False, banned: bool = False
     ) -> None:

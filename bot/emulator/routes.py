@@ -68,6 +68,16 @@ async def _create_group(emu: Emulator, request: web.Request, body: Body) -> Any:
     ).to_dict()
 
 
+async def _create_groups(emu: Emulator, request: web.Request, body: Body) -> Any:
+    chats = emu.create_groups(
+        int(body["count"]),
+        [int(uid) for uid in body["member_ids"]],
+        title=body.get("title", "Group"),
+        bot_admin=bool(body.get("bot_admin", False)),
+    )
+    return [chat.id for chat in chats]
+
+
 async def _bot_action(emu: Emulator, request: web.Request, body: Body) -> Any:
     chat, action, by = _chat_id(request), body["action"], int(body["by"])
     if action == "add":
@@ -218,6 +228,7 @@ ROUTES: list[tuple[str, str, Route]] = [
     ("GET", "/health", _health),
     ("POST", "/users", _create_user),
     ("POST", "/groups", _create_group),
+    ("POST", "/groups/bulk", _create_groups),
     ("POST", "/groups/{chat_id}/bot", _bot_action),
     ("POST", "/groups/{chat_id}/members", _member_action),
     ("POST", "/groups/{chat_id}/migrate", _migrate),
