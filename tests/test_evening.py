@@ -143,12 +143,24 @@ async def test_a_city_sets_the_time_zone_and_the_prompt_follows_it(
     assert len(prompts_in(bot, couple.chat.id)) == 1
 
 
+async def talk_in_person(bot: RunningBot, couple: Couple) -> None:
+    """The couple answers tonight's prompt, if there is one, by tapping the in-person button."""
+    emu = bot.emulator
+    prompts = prompts_in(bot, couple.chat.id)
+    if prompts and prompts[-1].reply_markup is not None:
+        mark = emu.mark()
+        emu.press_button(couple.chat, couple.sam, prompts[-1].message_id, "inperson")
+        await emu.wait_for_call("answerCallbackQuery", since=mark)
+        await emu.settle()
+
+
 async def test_weekdays_only_leaves_the_weekend_quiet(bot: RunningBot, couple: Couple) -> None:
     await say(bot, couple, "/days weekdays")
 
     for day in range(7):
         bot.clock.set(EVENING + timedelta(days=day, seconds=1))
         await bot.runner.evening.tick()
+        await talk_in_person(bot, couple)
 
     sent_days = [m.date.astimezone(UTC).weekday() for m in prompts_in(bot, couple.chat.id)]
     assert len(sent_days) == 5

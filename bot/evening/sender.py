@@ -29,14 +29,18 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError, TimedOut
 
-from bot.evening.compose import entry_text
+from bot import activities
+from bot.evening.compose import entry_text, evening_keyboard, quiet_offer
+from bot.library.activities import ActivityPick
 from bot.library.picker import History, Pick, Preferences, pick, seed_for
-from bot.library.schema import Kind
+from bot.library.schema import Kind, Prompt
+from bot.quiet import Evening, plan_evening
 from bot.ratelimit import NO_RETRIES
 from bot.services import Services
 from bot.storage import chats as chat_queries
 from bot.storage import runs, uses
 from bot.storage.models import Chat, Post
+from bot.storage.pulse import pulses
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +63,9 @@ class SendResult:
 class _Job:
     claim: runs.Claimed
     chat: Chat | None
-    pick: Pick | None
+    plan: Evening = Evening.PROMPT
+    pick: Pick | None = None
+    offer: ActivityPick | None = None
 
 
 @dataclass(frozen=True)
@@ -116,44 +122,68 @@ class Sender:
 
     async def _prepare(self, claimed: list[runs.Claimed]) -> list[_Job]:
         ids = [c.chat_id for c in claimed]
+        now = self.services.clock.now()
+        library = self.services.library.current
         async with self.services.transaction() as session:
             found = {
                 c.id: c for c in (await session.scalars(select(Chat).where(Chat.id.in_(ids)))).all()
             }
-            histories = await uses.histories(session, ids)
-        library = self.services.library.current
+            chats = list(found.values())
+            pulse_of, together = await pulses(session, chats, now)
+            histories = await uses.histories(session, ids, together)
+            used_activities = {
+                chat.id: await activities.used_ids(session, chat)
+                for chat in chats
+                if plan_evening(pulse_of[chat.id], now) == Evening.ACTIVITY
+            }
         jobs = []
         for claim in claimed:
             chat = found.get(claim.chat_id)
-            chosen = None
-            if chat is not None:
-                prefs = Preferences(
-                    max_depth=chat.max_depth,
-                    disabled_categories=frozenset(
-                        filter(None, chat.disabled_categories.split(","))
-                    ),
-                )
-                chosen = pick(
-                    library,
-                    histories.get(chat.id, History()),
-                    prefs,
-                    seed=seed_for(chat.id, chat.picks),
-                    kinds=(Kind.PROMPT,),
-                )
-            jobs.append(_Job(claim, chat, chosen))
+            if chat is None:
+                jobs.append(_Job(claim, None))
+                continue
+            plan = plan_evening(pulse_of[chat.id], now)
+            if plan == Evening.ACTIVITY:
+                offer = activities.choose(library, chat, used_activities[chat.id], now, count=3)
+                if offer.activities:
+                    jobs.append(_Job(claim, chat, plan, offer=offer))
+                    continue
+                plan = Evening.PROMPT  # nothing fits their preferences: a question after all
+            prefs = Preferences(
+                max_depth=chat.max_depth,
+                disabled_categories=frozenset(filter(None, chat.disabled_categories.split(","))),
+            )
+            chosen = pick(
+                library,
+                histories.get(chat.id, History()),
+                prefs,
+                seed=seed_for(chat.id, chat.picks),
+                kinds=(Kind.PROMPT,),
+            )
+            jobs.append(_Job(claim, chat, plan, pick=chosen))
         return jobs
 
     async def _send(self, job: _Job) -> _Outcome:
         if job.chat is None or not job.chat.active:
             return _Outcome("failed", reason="inactive")
-        if job.pick is None:
+        if job.plan == Evening.REST:
+            return _Outcome("rest", reason="resting")
+        texts = self.services.texts
+        if job.offer is not None:
+            text, keyboard = quiet_offer(texts, job.offer.activities)
+        elif job.pick is not None:
+            entry = job.pick.entry
+            assert isinstance(entry, Prompt)
+            text, keyboard = entry_text(texts, entry), evening_keyboard(texts)
+        else:
             return _Outcome("failed", reason="empty_library")
         async with self._slots:
             if self._stopping:
                 return _Outcome("released")
-            text = entry_text(self.services.texts, job.pick.entry)
             try:
-                message = await self.bot.send_message(job.chat.id, text, **self._send_kwargs)
+                message = await self.bot.send_message(
+                    job.chat.id, text, reply_markup=keyboard, **self._send_kwargs
+                )
             except RetryAfter as exc:
                 delay = exc.retry_after
                 seconds = delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
@@ -188,14 +218,10 @@ class Sender:
                     continue
                 change: dict[str, Any] = {"id": claim.id, "lease_owner": None, "lease_until": None}
                 if outcome.kind == "sent":
-                    assert job.chat is not None and job.pick is not None
-                    change.update(
-                        status=runs.SENT,
-                        message_id=outcome.message_id,
-                        sent_at=now,
-                        entry_id=job.pick.entry.id,
-                    )
-                    await _record_post(session, job, outcome.message_id or 0, now)
+                    change.update(status=runs.SENT, message_id=outcome.message_id, sent_at=now)
+                    change.update(await _record_post(session, job, outcome.message_id or 0, now))
+                elif outcome.kind == "rest":
+                    change.update(status=runs.SKIPPED, reason=outcome.reason, kind="rest")
                 elif outcome.kind == "retry":
                     change.update(
                         status=runs.PENDING,
@@ -230,13 +256,21 @@ class Sender:
             )
 
 
-async def _record_post(session: AsyncSession, job: _Job, message_id: int, now: datetime) -> None:
-    """Remember the post (for answers) and the library use (for the no-repeat rule)."""
-    assert job.chat is not None and job.pick is not None
-    entry = job.pick.entry
+async def _record_post(
+    session: AsyncSession, job: _Job, message_id: int, now: datetime
+) -> dict[str, Any]:
+    """Remember the post (for answers) or the offer, and the library use; return run changes."""
+    assert job.chat is not None
     chat = await session.get(Chat, job.chat.id)
     if chat is None:
-        return
+        return {}
+    if job.offer is not None:
+        activities.record_offer(
+            session, chat, job.offer, message_id=message_id, source="evening", now=now
+        )
+        return {"kind": "activity"}
+    assert job.pick is not None
+    entry = job.pick.entry
     uses.record_pick(session, chat, job.pick, now)
     session.add(
         Post(
@@ -248,3 +282,4 @@ async def _record_post(session: AsyncSession, job: _Job, message_id: int, now: d
             posted_at=now,
         )
     )
+    return {"entry_id": entry.id}

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.evening.planner import PlanResult, plan
+from bot.evening.reminders import send_follow_ups, send_nudges
 from bot.evening.sender import Sender, SendResult
 from bot.services import Ctx, Services
 
@@ -49,6 +50,10 @@ class EveningJob:
             if result.chats < PLAN_BATCH:
                 break
         sent = await self.sender.send_due()
+        bot = self.sender.bot
+        # Smaller duties after the prompts, each claimed atomically so replicas share them.
+        await send_nudges(self.services, bot)
+        await send_follow_ups(self.services, bot)
         if total.chats or sent.outcomes:
             log.info(
                 "tick: planned %d, skipped %d late; send outcomes %s",

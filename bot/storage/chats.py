@@ -5,14 +5,15 @@ from __future__ import annotations
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.models import Chat, EntryUse, Partner, Post, Run
+from bot.storage.models import Chat, EntryUse, Partner, Post, Run, Suggestion
 
 # Tables whose rows belong to one chat and must follow it when the group becomes a supergroup.
-CHILD_TABLES: tuple[type[EntryUse] | type[Partner] | type[Post] | type[Run], ...] = (
+CHILD_TABLES: tuple[type[EntryUse | Partner | Post | Run | Suggestion], ...] = (
     Partner,
     EntryUse,
     Post,
     Run,
+    Suggestion,
 )
 
 

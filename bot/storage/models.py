@@ -68,6 +68,24 @@ class Chat(Base):
     next_send_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     next_slot_date: Mapped[date | None] = mapped_column(Date)
 
+    # Gentle reminders: one per prompt, after a delay, never in the chat's quiet hours.
+    nudges_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    nudge_delay_minutes: Mapped[int] = mapped_column(Integer, default=120)
+    quiet_start_minute: Mapped[int] = mapped_column(Integer, default=22 * 60 + 30)
+    quiet_end_minute: Mapped[int] = mapped_column(Integer, default=8 * 60)
+
+    # The weekly recap, on a local weekday (Monday is 0) at the evening time.
+    recap_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    recap_weekday: Mapped[int] = mapped_column(Integer, default=6)
+    next_recap_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    # Joint activities for quiet spells: no new suggestion before the cooldown ends.
+    activity_cooldown_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    activity_cycle: Mapped[int] = mapped_column(Integer, default=0)
+    pref_cost: Mapped[str | None] = mapped_column(String(8))
+    pref_place: Mapped[str | None] = mapped_column(String(8))
+    pref_energy: Mapped[str | None] = mapped_column(String(8))
+
     # What the picker may choose.
     max_depth: Mapped[int] = mapped_column(Integer, default=3)
     disabled_categories: Mapped[str] = mapped_column(String(255), default="")
@@ -150,6 +168,46 @@ class Post(Base):
     category: Mapped[str | None] = mapped_column(String(32))
     posted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Who answered: the first answer, both (or "we talked in person"), and the one nudge.
+    first_answer_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    together_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    in_person: Mapped[bool] = mapped_column(Boolean, default=False)
+    nudged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Presses of "Another one" on this post, for the per-chat flood limit.
     refreshes: Mapped[int] = mapped_column(Integer, default=0)
     refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Answer(Base):
+    """A partner answered a post: who, when, and how. Never what they wrote."""
+
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("post_id", "partner_id"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id", ondelete="CASCADE"))
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    how: Mapped[str] = mapped_column(String(8))  # reply | message | button
+
+
+class Suggestion(Base):
+    """Joint activities offered to a chat, and what the couple made of them."""
+
+    __tablename__ = "suggestions"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"), index=True)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    source: Mapped[str] = mapped_column(String(16))  # evening | on_demand
+    options: Mapped[str] = mapped_column(String(255))  # activity ids, comma-separated
+    cycle: Mapped[int] = mapped_column(Integer, default=0)
+    suggested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    chosen_id: Mapped[str | None] = mapped_column(String(64))
+    chosen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    declined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    follow_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    follow_up_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    outcome: Mapped[str | None] = mapped_column(String(8))  # done | not_yet | skip
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

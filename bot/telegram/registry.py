@@ -12,11 +12,23 @@ from telegram.ext import (
 )
 
 from bot.services import BotApp, Services
-from bot.telegram import exercise, onboarding, operator, settings
+from bot.telegram import activities, answers, exercise, onboarding, operator, settings
 from bot.telegram.errors import on_error
 
 # Shown in Telegram's command menu, in this order; descriptions live in prompts/<lang>/commands.yaml.
-MENU = ("help", "exercise", "time", "timezone", "days", "pause", "resume", "skip", "settings")
+MENU = (
+    "help",
+    "exercise",
+    "activity",
+    "time",
+    "timezone",
+    "days",
+    "pause",
+    "resume",
+    "skip",
+    "settings",
+    "nudges",
+)
 
 
 def register(app: BotApp) -> None:
@@ -30,6 +42,8 @@ def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("start", onboarding.on_start))
     app.add_handler(CommandHandler("help", onboarding.on_help))
     app.add_handler(CommandHandler("exercise", exercise.on_exercise))
+    app.add_handler(CommandHandler("activity", activities.on_activity))
+    app.add_handler(CommandHandler("nudges", settings.on_nudges))
     app.add_handler(CommandHandler("reload", operator.on_reload))
     app.add_handler(CommandHandler("time", settings.on_time))
     app.add_handler(CommandHandler("timezone", settings.on_timezone))
@@ -41,6 +55,17 @@ def register(app: BotApp) -> None:
     # Buttons, routed by the prefix of their callback data.
     app.add_handler(CallbackQueryHandler(settings.on_settings_button, pattern=r"^set:"))
     app.add_handler(CallbackQueryHandler(exercise.on_exercise_button, pattern=r"^ex:"))
+    app.add_handler(CallbackQueryHandler(answers.on_in_person, pattern=r"^inperson$"))
+    app.add_handler(CallbackQueryHandler(activities.on_offer_button, pattern=r"^act1?:"))
+    app.add_handler(CallbackQueryHandler(activities.on_follow_up_button, pattern=r"^fu:"))
+    # Last: any other message in a group may be an answer (a reply to a prompt, or — when the
+    # bot sees every message — a partner writing during the evening).
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.GROUPS & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
+            answers.on_group_message,
+        )
+    )
     app.add_error_handler(on_error)
 
 

@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from bot import preferences
-from bot.schedule.parse import Problem, parse_days, parse_pause, parse_time
+from bot.schedule.parse import Problem, parse_days, parse_delay, parse_pause, parse_time
 from bot.schedule.zones import ZoneAmbiguous, ZoneMatch, find_zone
 from bot.services import Ctx
 from bot.storage.models import Chat
@@ -269,3 +269,35 @@ async def on_settings_button(update: Update, ctx: Ctx) -> None:
         # Pressing a button that changes nothing (e.g. "Every day" twice) is not an error.
         if "not modified" not in str(exc).lower():
             raise
+
+
+async def on_nudges(update: Update, ctx: Ctx) -> None:
+    """Turn nudges on or off, or set their delay: /nudges on | off | 90m | 3h."""
+    arg = _arg(ctx).strip().lower()
+
+    def change(chat: Chat, now: datetime, texts: Texts) -> str:
+        if arg in ("off", "no", "stop"):
+            chat.nudges_enabled = False
+            return texts.render_html("answers.nudges_off")
+        if arg and arg not in ("on", "yes"):
+            delay = parse_delay(arg)
+            if isinstance(delay, Problem):
+                return problem_text(texts, delay)
+            chat.nudge_delay_minutes = delay
+        elif not arg and not chat.nudges_enabled:
+            return texts.render_html("answers.nudges_usage")
+        chat.nudges_enabled = True
+        return texts.render_html(
+            "answers.nudges_on",
+            delay=_delay_words(texts, chat.nudge_delay_minutes),
+            quiet_from=clock_time(chat.quiet_start_minute),
+            quiet_to=clock_time(chat.quiet_end_minute),
+        )
+
+    await _apply(update, ctx, change)
+
+
+def _delay_words(texts: Texts, minutes: int) -> str:
+    if minutes % 60 == 0:
+        return texts.render("activities.hours", n=minutes // 60)
+    return texts.render("activities.minutes", n=minutes)

@@ -1,0 +1,96 @@
+"""Handlers that notice answers: replies to a prompt, plain messages, "We talked in person"."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, TelegramError
+
+from bot import answers
+from bot.evening.compose import answered_post
+from bot.library.schema import Exercise, Prompt
+from bot.services import Ctx
+from bot.telegram.interaction import interaction
+
+log = logging.getLogger(__name__)
+
+
+async def on_group_message(update: Update, ctx: Ctx) -> None:
+    """Count a partner's reply to a prompt (or, when the bot sees all messages, any message)."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or user.is_bot:
+        return
+    reply_to = message.reply_to_message
+    to_bot = (
+        reply_to is not None
+        and reply_to.from_user is not None
+        and reply_to.from_user.id == ctx.bot.id
+    )
+    now = ctx.services.clock.now()
+    async with interaction(update, ctx) as it:
+        if it.chat is None or it.partner is None:
+            return
+        post, how = None, "reply"
+        if to_bot and reply_to is not None:
+            post = await answers.post_for_reply(it.session, it.chat.id, reply_to.message_id)
+        if post is None and not to_bot:
+            # We only receive plain messages when privacy mode is off or we are an admin.
+            post, how = await answers.open_evening_post(it.session, it.chat.id, now), "message"
+        if post is None:
+            return
+        state = await answers.record(
+            it.session, post, it.partner, now, how=how, message_id=message.message_id
+        )
+        if not state.changed:
+            return
+        rendered = _render(ctx, state)
+    log.info("answer recorded in chat %s (post %s, %s)", message.chat.id, state.post.id, how)
+    if rendered is not None:
+        await _edit_status(ctx, message.chat.id, state.post.message_id, *rendered)
+
+
+async def on_in_person(update: Update, ctx: Ctx) -> None:
+    """Both partners talked it over face to face: mark the prompt answered by both."""
+    query = update.callback_query
+    if query is None or query.message is None:
+        return
+    texts = ctx.services.texts
+    now = ctx.services.clock.now()
+    async with interaction(update, ctx) as it:
+        if it.chat is None or it.partner is None:
+            await query.answer(texts.render("answers.only_couple"), show_alert=True)
+            return
+        post = await answers.post_for_reply(it.session, it.chat.id, query.message.message_id)
+        if post is None:
+            await query.answer(texts.render("answers.gone"), show_alert=True)
+            return
+        state = await answers.in_person(it.session, post, now)
+        rendered = _render(ctx, state)
+    await query.answer(
+        texts.render("answers.in_person_thanks" if state.changed else "answers.already_in_person")
+    )
+    if state.changed and rendered is not None:
+        await _edit_status(ctx, query.message.chat.id, query.message.message_id, *rendered)
+
+
+def _render(ctx: Ctx, state: answers.AnswerState) -> tuple[str, InlineKeyboardMarkup | None] | None:
+    entry = ctx.services.library.current.get(state.post.entry_id or "")
+    if not isinstance(entry, Prompt | Exercise):
+        return None  # the entry left the library since; the status can wait for tomorrow
+    return answered_post(ctx.services.texts, entry, state)
+
+
+async def _edit_status(
+    ctx: Ctx, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None
+) -> None:
+    try:
+        await ctx.bot.edit_message_text(
+            text, chat_id=chat_id, message_id=message_id, reply_markup=markup
+        )
+    except BadRequest as exc:
+        # Two answers racing can render the same status twice; nothing to fix then.
+        if "not modified" not in str(exc).lower():
+            log.warning("could not update the prompt's status in chat %s: %s", chat_id, exc)
+    except TelegramError as exc:
+        log.warning("could not update the prompt's status in chat %s: %s", chat_id, exc)
