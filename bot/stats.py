@@ -1,0 +1,160 @@
+"""Looking back: a couple's figures for this week and all time (pure: plain data and ``now`` in).
+
+Rules:
+- The week starts on Monday at 00:00 in the couple's zone (a recap may pass its own start).
+- A streak counts evening prompts answered together, in local-date order. Dates without an
+  evening prompt (skipped, paused, days off) do not break it; neither does tonight's prompt
+  while it is unanswered and under :data:`STILL_OPEN` old.
+- The typical time to the second answer is the median of ``together_at - posted_at`` over the
+  evenings answered together (None when there are none).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.schedule.slots import local_instant
+
+# An unanswered prompt younger than this is still open, not a missed evening.
+STILL_OPEN = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class EveningStat:
+    """One evening prompt: its local date, when it was posted, when both had answered."""
+
+    local_date: date
+    posted_at: datetime
+    together_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Period:
+    """Figures for one stretch of time."""
+
+    prompts: int
+    together: int
+    exercises: int
+    activities: int
+    median_to_both: timedelta | None
+
+
+@dataclass(frozen=True)
+class Stats:
+    """This week, all time, and the streaks."""
+
+    week: Period
+    all_time: Period
+    current_streak: int
+    best_streak: int
+
+
+def week_start(now: datetime, zone: ZoneInfo) -> datetime:
+    """Monday 00:00 of the current local week, as a UTC instant."""
+    today = now.astimezone(zone).date()
+    return local_instant(today - timedelta(days=today.weekday()), 0, zone)
+
+
+def days_back_start(day: date, zone: ZoneInfo, days: int = 7) -> datetime:
+    """Local midnight starting the ``days`` local dates that end with ``day``."""
+    return local_instant(day - timedelta(days=days - 1), 0, zone)
+
+
+def compute(
+    evenings: Sequence[EveningStat],
+    exercises_done: Sequence[datetime],
+    activities_done: Sequence[datetime],
+    now: datetime,
+    zone: ZoneInfo,
+    *,
+    since: datetime | None = None,
+) -> Stats:
+    """Work out the figures; ``since`` overrides the start of "this week"."""
+    start = since if since is not None else week_start(now, zone)
+    ordered = sorted(evenings, key=lambda e: (e.local_date, e.posted_at))
+    current, best = streaks(ordered, now)
+    return Stats(
+        week=_period(
+            [e for e in ordered if e.posted_at >= start],
+            [d for d in exercises_done if d >= start],
+            [d for d in activities_done if d >= start],
+        ),
+        all_time=_period(ordered, exercises_done, activities_done),
+        current_streak=current,
+        best_streak=best,
+    )
+
+
+def streaks(ordered: Sequence[EveningStat], now: datetime) -> tuple[int, int]:
+    """Return (current, best) runs of evenings answered together, in date order."""
+    best = run = 0
+    for evening in ordered:
+        run = run + 1 if evening.together_at is not None else 0
+        best = max(best, run)
+    if ordered and _still_open(ordered[-1], now):
+        # Tonight's prompt may still be answered: the streak so far stands.
+        return _trailing(ordered[:-1]), best
+    return run, best
+
+
+def _still_open(evening: EveningStat, now: datetime) -> bool:
+    return evening.together_at is None and now - evening.posted_at < STILL_OPEN
+
+
+def _trailing(ordered: Sequence[EveningStat]) -> int:
+    count = 0
+    for evening in reversed(ordered):
+        if evening.together_at is None:
+            break
+        count += 1
+    return count
+
+
+def _period(
+    evenings: Sequence[EveningStat], exercises: Sequence[datetime], activities: Sequence[datetime]
+) -> Period:
+    waits = [
+        max((e.together_at - e.posted_at).total_seconds(), 0.0)
+        for e in evenings
+        if e.together_at is not None
+    ]
+    return Period(
+        prompts=len(evenings),
+        together=len(waits),
+        exercises=len(exercises),
+        activities=len(activities),
+        median_to_both=timedelta(seconds=statistics.median(waits)) if waits else None,
+    )
+
+
+def worth_a_recap(week: Period) -> bool:
+    """Tell whether a week has enough in it to look back on (a brand-new chat has not)."""
+    return week.prompts >= 2 or bool(week.together or week.exercises or week.activities)
+
+
+@dataclass(frozen=True)
+class Approx:
+    """A duration rounded the way people say it: days, hours, minutes (``under_minute``)."""
+
+    days: int = 0
+    hours: int = 0
+    minutes: int = 0
+    under_minute: bool = False
+
+
+def approximate(duration: timedelta) -> Approx:
+    """Round a duration: to the minute under an hour, to 5 minutes under a day, else to hours."""
+    seconds = duration.total_seconds()
+    if seconds < 60:
+        return Approx(under_minute=True)
+    if round(seconds / 60) < 60:
+        return Approx(minutes=round(seconds / 60))
+    five = round(seconds / 300) * 5
+    if five < 24 * 60:
+        return Approx(hours=five // 60, minutes=five % 60)
+    hours = round(seconds / 3600)
+    return Approx(days=hours // 24, hours=hours % 24)
