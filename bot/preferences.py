@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.recap import schedule_recap
 from bot.schedule.slots import Slot, local_instant, next_slot
 from bot.storage.models import Chat
 
@@ -33,6 +34,8 @@ def reschedule(chat: Chat, now: datetime) -> Slot | None:
     live = slot is not None and chat.active
     chat.next_send_at = slot.at if live and slot else None
     chat.next_slot_date = slot.local_date if live and slot else None
+    # The weekly recap follows the evening time and zone.
+    schedule_recap(chat, now)
     return slot
 
 
