@@ -52,6 +52,21 @@ FILTER_WORDS = {
 }
 
 
+def filters_from(words: list[str]) -> Filters:
+    """Combine /activity words ("free home") into one filter; unknown words are ignored."""
+    merged = Filters()
+    for word in words:
+        found = FILTER_WORDS.get(word)
+        if found is not None:
+            merged = Filters(
+                cost=found.cost or merged.cost,
+                place=found.place or merged.place,
+                energy=found.energy or merged.energy,
+                max_minutes=found.max_minutes or merged.max_minutes,
+            )
+    return merged
+
+
 def hemisphere_of(zone: str) -> Hemisphere:
     """Guess the hemisphere from the chat's time zone, for seasonal activities."""
     return "south" if zone in _SOUTH or zone.startswith(_SOUTH_PREFIXES) else "north"

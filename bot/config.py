@@ -21,7 +21,10 @@ TELEGRAM_API_URL = "https://api.telegram.org"
 class Settings(BaseSettings):
     """Everything the operator can configure."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # An empty value (BOT_TOKEN= in a copied .env.example) means "not set", not an empty token.
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )
 
     bot_token: SecretStr | None = None
     database_url: str = "sqlite+aiosqlite:///quality-time.db"

@@ -46,6 +46,7 @@ async def bot_joined(
         timezone=default_timezone,
         member_count=member_count,
         bot_is_admin=is_admin,
+        now=now,
     )
     reschedule(chat, now)
     return Joined(

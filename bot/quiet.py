@@ -2,7 +2,8 @@
 
 - Quiet: the last ``QUIET_EVENINGS`` evening prompts were not answered by both partners, or
   nobody has answered anything for ``QUIET_DAYS`` days (counted from the chat's start when
-  nobody ever answered, and only once at least one prompt went out).
+  nobody ever answered, and only once at least one prompt went out). Only what happened since
+  the last activity offer counts, so after an offer the couple gets fresh evenings to answer.
 - A quiet evening brings an activity suggestion instead of a question, unless a "Not now"
   cooldown is running (then questions go on as usual).
 - While a suggestion waits for a choice, or a chosen activity waits for its follow-up, the
@@ -36,22 +37,26 @@ class ChatPulse:
     """Everything the rule needs about one chat, as plain values."""
 
     started_at: datetime
-    recent_together: tuple[bool, ...] = ()  # newest first: was each evening answered by both?
+    # Newest first: when each recent evening prompt went out, and whether both answered it.
+    recent: tuple[tuple[datetime, bool], ...] = ()
     evenings_posted: int = 0
     last_answer_at: datetime | None = None
     cooldown_until: datetime | None = None
     open_suggestion_at: datetime | None = None  # offered, no choice yet
     chosen_at: datetime | None = None  # chosen, follow-up not answered yet
+    last_offer_at: datetime | None = None  # the last quiet-evening offer, whatever came of it
 
 
 def is_quiet(pulse: ChatPulse, now: datetime) -> bool:
     """Tell whether the chat has gone quiet."""
-    recent = pulse.recent_together[:QUIET_EVENINGS]
+    offer = pulse.last_offer_at
+    recent = [together for posted, together in pulse.recent if offer is None or posted > offer]
+    recent = recent[:QUIET_EVENINGS]
     if len(recent) == QUIET_EVENINGS and not any(recent):
         return True
     if pulse.evenings_posted == 0:
         return False
-    since = pulse.last_answer_at or pulse.started_at
+    since = max(m for m in (pulse.last_answer_at, pulse.started_at, offer) if m is not None)
     return now - since >= timedelta(days=QUIET_DAYS)
 
 
@@ -61,7 +66,7 @@ def plan_evening(pulse: ChatPulse, now: datetime) -> Evening:
     # An ignored suggestion rests as long as a "Not now" would; a chosen activity until its
     # follow-up is answered (or a week has passed).
     for waiting, limit in ((pulse.open_suggestion_at, COOLDOWN), (pulse.chosen_at, MAX_REST)):
-        if waiting is not None and now - waiting < limit and not (last and last > waiting):
+        if waiting is not None and now - waiting < limit and not (last and last >= waiting):
             return Evening.REST
     if not is_quiet(pulse, now):
         return Evening.PROMPT

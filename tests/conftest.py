@@ -7,10 +7,11 @@ emulator exactly as it would to Telegram. PostgreSQL tests run when TEST_DATABAS
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,6 +26,7 @@ from bot.app import build_services
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.emulator import Emulator
+from bot.logs import setup_logging
 from bot.runner import BotRunner
 from bot.services import Services
 from bot.storage.db import create_engine, normalise_url
@@ -185,3 +187,14 @@ async def couple(bot: RunningBot) -> Couple:
     chat = emu.create_group("Alex & Sam", [alex, sam], added_by=alex)
     greeting = await emu.wait_for_message(chat.id, since=mark)
     return Couple(alex, sam, chat, greeting)
+
+
+@pytest.fixture
+def bot_logs(capsys: pytest.CaptureFixture[str]) -> Iterator[pytest.CaptureFixture[str]]:
+    """The bot's own logging set-up at DEBUG, restored afterwards."""
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    setup_logging("DEBUG", TOKEN)
+    yield capsys
+    root.handlers[:], level = saved
+    root.setLevel(level)

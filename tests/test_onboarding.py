@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import func, select
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.logs import setup_logging
 from bot.storage.models import Chat, Partner
 from tests.conftest import TOKEN, Couple, RunningBot, StartBot
 
@@ -124,14 +120,15 @@ async def test_partners_are_registered_when_they_first_use_a_command(
     couple: Couple, bot: RunningBot
 ) -> None:
     emu = bot.emulator
-    assert await partner_names(bot, couple.chat.id) == []
+    # Whoever added the bot is registered straight away.
+    assert await partner_names(bot, couple.chat.id) == ["Alex"]
 
     emu.send_command(couple.chat, couple.sam, "/help")
     emu.send_command(couple.chat, couple.alex, "/help")
     emu.send_command(couple.chat, couple.sam, "/help")
     await emu.settle()
 
-    assert await partner_names(bot, couple.chat.id) == ["Sam", "Alex"]
+    assert await partner_names(bot, couple.chat.id) == ["Alex", "Sam"]
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -204,17 +201,6 @@ async def test_the_command_menu_is_set_at_start_up(bot: RunningBot) -> None:
 
     assert names[:4] == ["help", "exercise", "activity", "time"]
     assert all(command.description for command in bot.emulator.commands())
-
-
-@pytest.fixture
-def bot_logs(capsys: pytest.CaptureFixture[str]) -> Iterator[pytest.CaptureFixture[str]]:
-    """The bot's own logging set-up at DEBUG, restored afterwards."""
-    root = logging.getLogger()
-    saved = root.handlers[:], root.level
-    setup_logging("DEBUG", TOKEN)
-    yield capsys
-    root.handlers[:], level = saved
-    root.setLevel(level)
 
 
 async def test_a_failing_handler_gets_a_kind_answer_and_logs_neither_text_nor_token(

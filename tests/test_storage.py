@@ -15,6 +15,8 @@ from bot.storage.db import create_engine, session_factory
 from bot.storage.migrate import current_revision, head_revision, upgrade
 from bot.storage.models import Chat, EntryUse, Partner, Post
 
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
 
 @pytest.fixture
 async def engine(any_db_url: str) -> AsyncIterator[AsyncEngine]:
@@ -50,13 +52,13 @@ async def test_joining_twice_reactivates_the_same_chat(
 ) -> None:
     async with sessions() as session, session.begin():
         _chat, new = await chats.join_chat(
-            session, -42, timezone="Asia/Kolkata", member_count=3, bot_is_admin=False
+            session, -42, timezone="Asia/Kolkata", member_count=3, bot_is_admin=False, now=NOW
         )
         assert new
         await chats.set_active(session, -42, False)
     async with sessions() as session, session.begin():
         chat, new = await chats.join_chat(
-            session, -42, timezone="UTC", member_count=4, bot_is_admin=True
+            session, -42, timezone="UTC", member_count=4, bot_is_admin=True, now=NOW
         )
 
     assert not new
@@ -70,7 +72,9 @@ async def test_a_chat_gets_the_default_evening_settings(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     async with sessions() as session, session.begin():
-        await chats.join_chat(session, -7, timezone="UTC", member_count=None, bot_is_admin=False)
+        await chats.join_chat(
+            session, -7, timezone="UTC", member_count=None, bot_is_admin=False, now=NOW
+        )
     async with sessions() as session:
         chat = await session.get(Chat, -7)
 

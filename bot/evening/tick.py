@@ -14,6 +14,7 @@ from bot.services import Ctx, Services
 log = logging.getLogger(__name__)
 
 PLAN_BATCH = 2000
+MAX_PLAN_PASSES = 50
 
 
 @dataclass
@@ -39,7 +40,9 @@ class EveningJob:
         """Plan every due chat (in batches), then send every due run."""
         catch_up = timedelta(minutes=self.services.settings.catch_up_minutes)
         total = PlanResult()
-        while True:
+        # A chat back from downtime may owe a skipped slot and then a current one: a few passes
+        # settle it. Bounded, so a bug can never spin the tick.
+        for _ in range(MAX_PLAN_PASSES):
             async with self.services.transaction() as session:
                 result = await plan(
                     session, self.services.clock.now(), catch_up=catch_up, limit=PLAN_BATCH
@@ -47,7 +50,7 @@ class EveningJob:
             total.planned += result.planned
             total.skipped_late += result.skipped_late
             total.already_planned += result.already_planned
-            if result.chats < PLAN_BATCH:
+            if result.chats == 0:
                 break
         sent = await self.sender.send_due()
         bot = self.sender.bot

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.preferences import reschedule
 from bot.storage.models import Chat, EntryUse, Partner, Post, Run, Suggestion
 
 # Tables whose rows belong to one chat and must follow it when the group becomes a supergroup.
@@ -29,6 +32,7 @@ async def join_chat(
     timezone: str,
     member_count: int | None,
     bot_is_admin: bool,
+    now: datetime,
 ) -> tuple[Chat, bool]:
     """Record that the bot is in the group; return the chat and whether it is new to us."""
     chat = await session.get(Chat, chat_id)
@@ -39,6 +43,7 @@ async def join_chat(
             member_count=member_count,
             bot_is_admin=bot_is_admin,
             active=True,
+            created_at=now,
         )
         session.add(chat)
         await session.flush()
@@ -49,13 +54,23 @@ async def join_chat(
     return chat, False
 
 
-async def ensure_chat(session: AsyncSession, chat_id: int, *, timezone: str) -> Chat:
-    """Return the chat, creating it when an update comes from a group we missed the join of."""
+async def ensure_chat(
+    session: AsyncSession, chat_id: int, *, timezone: str, now: datetime | None = None
+) -> Chat:
+    """Return the chat, creating it when an update comes from a group we missed the join of.
+
+    A chat created here (after /forget, or a join we never heard of) gets its evenings planned
+    like a new one.
+    """
     chat = await session.get(Chat, chat_id)
     if chat is None:
         chat = Chat(id=chat_id, timezone=timezone, active=True)
+        if now is not None:
+            chat.created_at = now
         session.add(chat)
         await session.flush()
+        if now is not None:
+            reschedule(chat, now)
     return chat
 
 

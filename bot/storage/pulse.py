@@ -18,6 +18,8 @@ _SQLITE = sqlite.dialect()
 
 # The picker's depth grows with the evenings answered together in this window.
 TOGETHER_WINDOW = timedelta(days=28)
+# Enough recent evenings to judge quietness even when some came before the last offer.
+RECENT_EVENINGS = 2 * QUIET_EVENINGS
 
 
 async def pulses(
@@ -25,9 +27,19 @@ async def pulses(
 ) -> tuple[dict[int, ChatPulse], dict[int, int]]:
     """Return each chat's pulse (for the quiet rule) and evenings together (for depth)."""
     ids = [chat.id for chat in chats]
+    last_offer = dict(
+        (
+            await session.execute(
+                select(Suggestion.chat_id, func.max(Suggestion.suggested_at))
+                .where(Suggestion.chat_id.in_(ids), Suggestion.source == "evening")
+                .group_by(Suggestion.chat_id)
+            )
+        ).all()
+    )
     ranked = (
         select(
             Post.chat_id,
+            Post.posted_at,
             Post.together_at,
             func.row_number()
             .over(partition_by=Post.chat_id, order_by=(Post.posted_at.desc(), Post.id.desc()))
@@ -36,13 +48,13 @@ async def pulses(
         .where(Post.chat_id.in_(ids), Post.kind == "evening")
         .subquery()
     )
-    recent: dict[int, list[bool]] = {i: [] for i in ids}
-    for chat_id, together_at, _rank in await session.execute(
+    recent: dict[int, list[tuple[datetime, bool]]] = {i: [] for i in ids}
+    for chat_id, posted_at, together_at, _rank in await session.execute(
         select(ranked)
-        .where(ranked.c.rank <= QUIET_EVENINGS)
+        .where(ranked.c.rank <= RECENT_EVENINGS)
         .order_by(ranked.c.chat_id, ranked.c.rank)
     ):
-        recent[chat_id].append(together_at is not None)
+        recent[chat_id].append((_aware(posted_at) or now, together_at is not None))
     posted = dict(
         (
             await session.execute(
@@ -76,6 +88,16 @@ async def pulses(
             )
         ).all()
     )
+    # A joint activity done together counts like an answer: the couple is not quiet.
+    last_done = dict(
+        (
+            await session.execute(
+                select(Suggestion.chat_id, func.max(Suggestion.done_at))
+                .where(Suggestion.chat_id.in_(ids), Suggestion.done_at.is_not(None))
+                .group_by(Suggestion.chat_id)
+            )
+        ).all()
+    )
     open_offer = dict(
         (
             await session.execute(
@@ -106,9 +128,10 @@ async def pulses(
     result = {
         chat.id: ChatPulse(
             started_at=chat.created_at,
-            recent_together=tuple(recent[chat.id]),
+            recent=tuple(recent[chat.id]),
+            last_offer_at=_aware(last_offer.get(chat.id)),
             evenings_posted=int(posted.get(chat.id, 0)),
-            last_answer_at=_aware(last_answer.get(chat.id)),
+            last_answer_at=_latest(last_answer.get(chat.id), last_done.get(chat.id)),
             cooldown_until=chat.activity_cooldown_until,
             open_suggestion_at=_aware(open_offer.get(chat.id)),
             chosen_at=_aware(chosen.get(chat.id)),
@@ -123,3 +146,9 @@ def _aware(value: object) -> datetime | None:
     if value is None:
         return None
     return _UTC.process_result_value(value, _SQLITE)
+
+
+def _latest(*values: object) -> datetime | None:
+    """The latest of some optional moments."""
+    moments = [m for m in (_aware(v) for v in values) if m is not None]
+    return max(moments) if moments else None

@@ -31,12 +31,7 @@ async def on_activity(update: Update, ctx: Ctx) -> None:
     if unknown:
         await message.reply_text(texts.render_html("activities.unknown_filter"))
         return
-    merged: dict[str, Any] = {}
-    for word in words:
-        merged.update(
-            {k: v for k, v in vars(activities.FILTER_WORDS[word]).items() if v is not None}
-        )
-    filters = activities.Filters(**merged)
+    filters = activities.filters_from(words)
     now = ctx.services.clock.now()
     library = ctx.services.library.current
     async with interaction(update, ctx) as it:
@@ -51,8 +46,10 @@ async def on_activity(update: Update, ctx: Ctx) -> None:
     async with ctx.services.transaction() as session:
         chat = await session.get(Chat, message.chat.id)
         if chat is not None:
+            # The filter words ride along in the source, so "Another idea" keeps to them.
+            source = ":".join(["on_demand", *words])[:16]
             activities.record_offer(
-                session, chat, offered, message_id=posted.message_id, source="on_demand", now=now
+                session, chat, offered, message_id=posted.message_id, source=source, now=now
             )
 
 
@@ -78,7 +75,8 @@ async def on_offer_button(update: Update, ctx: Ctx) -> None:
         options = offer.options.split(",")
         if data == "act1:another":
             used = await activities.used_ids(it.session, it.chat)
-            offered = activities.choose(library, it.chat, used, now, count=1)
+            filters = activities.filters_from(offer.source.split(":")[1:])
+            offered = activities.choose(library, it.chat, used, now, count=1, filters=filters)
             if offered.activities:
                 offer.options = ",".join(a.id for a in offered.activities)
                 edit = single_offer(texts, offered.activities[0])

@@ -36,8 +36,13 @@ async def interaction(update: Update, ctx: Ctx) -> AsyncIterator[Interaction]:
     async with ctx.services.transaction() as session:
         chat, partner = None, None
         if tg_chat is not None and tg_chat.type in GROUP_TYPES:
+            # A chat we have no row for (we missed the bot's arrival, or the couple used
+            # /forget) starts on the default settings, evenings included.
             chat = await ensure_chat(
-                session, tg_chat.id, timezone=ctx.services.settings.default_timezone
+                session,
+                tg_chat.id,
+                timezone=ctx.services.settings.default_timezone,
+                now=ctx.services.clock.now(),
             )
             if tg_user is not None and not tg_user.is_bot:
                 partner, _new = await ensure_partner(

@@ -10,6 +10,7 @@ from telegram.error import TelegramError
 from bot import onboarding
 from bot.schedule.times import format_minute
 from bot.services import Ctx
+from bot.storage.partners import ensure_partner
 from bot.telegram.interaction import GROUP_TYPES, in_group, interaction
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ async def on_my_chat_member(update: Update, ctx: Ctx) -> None:
     if not is_in:
         return
     member_count = await _member_count(ctx, chat_id)
+    adder = change.from_user
     async with ctx.services.transaction() as session:
         joined = await onboarding.bot_joined(
             session,
@@ -47,6 +49,9 @@ async def on_my_chat_member(update: Update, ctx: Ctx) -> None:
             is_admin=is_admin,
             now=ctx.services.clock.now(),
         )
+        if adder is not None and not adder.is_bot:
+            # Whoever adds the bot is almost always one of the couple.
+            await ensure_partner(session, chat_id, adder.id, adder.first_name)
     texts = ctx.services.texts
     if joined.new:
         text = texts.render_html("onboarding.greeting", time=joined.time, zone=joined.zone)
