@@ -79,6 +79,9 @@ def build_application(services: Services) -> BotApp:
     settings = services.settings
     if settings.bot_token is None:
         raise StartupError(services.texts.render("cli.missing_token"))
+    if settings.webhook_url and settings.webhook_secret is None:
+        # Without a secret anyone who finds the URL could post fake updates.
+        raise StartupError(services.texts.render("cli.webhook_secret_missing"))
     token = settings.bot_token.get_secret_value()
     context_types = ContextTypes(context=Ctx, bot_data=BotData)
     builder = (
