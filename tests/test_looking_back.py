@@ -10,7 +10,7 @@ from sqlalchemy import select
 from telegram import Message
 
 from bot.evening.recap import send_recaps
-from bot.storage.models import Chat, Post, Run, Suggestion
+from bot.storage.models import Answer, Chat, Partner, Post, Run, Suggestion
 from tests.conftest import Couple, RunningBot, StartBot
 from tests.wiring import tick, wire
 
@@ -172,7 +172,14 @@ async def answer_latest(bot: RunningBot, couple: Couple) -> None:
             .limit(1)
         )
         assert post is not None
-        post.first_answer_at = post.together_at = post.posted_at + timedelta(minutes=10)
+        partners = (
+            await session.scalars(select(Partner).where(Partner.chat_id == couple.chat.id))
+        ).all()
+        for minutes, partner in enumerate(partners, start=9):
+            at = post.posted_at + timedelta(minutes=minutes)
+            session.add(Answer(post_id=post.id, partner_id=partner.id, answered_at=at, how="reply"))
+        post.first_answer_at = post.posted_at + timedelta(minutes=9)
+        post.together_at = post.posted_at + timedelta(minutes=10)
 
 
 async def test_the_weekly_recap_comes_once_on_sunday_right_after_the_evening_prompt(
@@ -272,3 +279,60 @@ async def test_recap_explains_itself_and_its_arguments(
     call = await bot.emulator.wait_for_call("sendMessage", since=mark, chat_id=couple.chat.id)
 
     assert expected in str(call.params["text"])
+
+
+async def test_a_quiet_week_gets_a_kind_recap_with_something_to_do_together(
+    bot: RunningBot, couple: Couple
+) -> None:
+    await evenings_through(bot, couple, 7, answered=0)
+    bot.clock.set(SUNDAY_RECAP + timedelta(seconds=1))
+
+    await tick(bot)
+
+    [recap] = recaps(bot, couple)
+    assert recap.text is not None
+    assert "Busy week? That happens." in recap.text
+    assert "Something to do together" in recap.text
+    assert "in a row" not in recap.text
+    assert recap.reply_markup is None
+
+
+async def test_no_recap_while_the_couple_is_on_a_break(bot: RunningBot, couple: Couple) -> None:
+    await evenings_through(bot, couple, 4, answered=4)
+    await say(bot, couple, "/pause")
+
+    bot.clock.set(SUNDAY_RECAP + timedelta(seconds=1))
+    await tick(bot)
+
+    assert recaps(bot, couple) == []
+
+
+async def test_the_recaps_exercise_button_posts_that_exercise_once(
+    bot: RunningBot, couple: Couple
+) -> None:
+    emu = bot.emulator
+    await evenings_through(bot, couple, 7, answered=7)
+    bot.clock.set(SUNDAY_RECAP + timedelta(seconds=1))
+    await tick(bot)
+    [recap] = recaps(bot, couple)
+    assert recap.reply_markup is not None
+    [[button]] = recap.reply_markup.inline_keyboard
+    assert button.text == "Show us the exercise"
+    guest = emu.create_user("Robin")
+    emu.add_member(couple.chat, guest)
+
+    refused = emu.press_button(couple.chat, guest, recap.message_id, str(button.callback_data))
+    await emu.wait_for_call("answerCallbackQuery", callback_query_id=refused)
+    emu.press_button(couple.chat, couple.sam, recap.message_id, str(button.callback_data))
+    await emu.wait_for_call("editMessageReplyMarkup")
+    await emu.settle()
+
+    assert "for the couple" in str(emu.answered_callbacks[refused].get("text"))
+    posted = emu.bot_messages(couple.chat.id)[-1]
+    assert posted.text is not None and posted.text.startswith("🧭")
+    after = next(m for m in emu.bot_messages(couple.chat.id) if m.message_id == recap.message_id)
+    assert after.reply_markup is None
+    async with bot.services.transaction() as session:
+        post = await session.scalar(select(Post).where(Post.message_id == posted.message_id))
+    assert post is not None and post.kind == "exercise"
+    assert post.entry_id == str(button.callback_data).removeprefix("recap:ex:")

@@ -84,6 +84,8 @@ async def due_recaps(session: AsyncSession, now: datetime, limit: int) -> Sequen
             )
             .order_by(Chat.next_recap_at)
             .limit(limit)
+            # On PostgreSQL replicas take different chats instead of queueing on the same rows.
+            .with_for_update(skip_locked=True)
         )
     ).all()
 
