@@ -30,7 +30,7 @@ from telegram.error import (
     TimedOut,
 )
 
-from bot.library.activities import pick_activities
+from bot import activities as activities_for
 from bot.library.picker import ANSWERED_WINDOW_DAYS, Preferences, pick, seed_for
 from bot.library.schema import Exercise, Kind
 from bot.recap import after_claim, is_too_late
@@ -137,7 +137,7 @@ async def _suggestion(
     """One idea for the week ahead: an activity after a quiet week, else a guided exercise."""
     library, texts = services.library.current, services.texts
     seed = seed_for(chat.id, int(now.timestamp()) // (7 * 86400))
-    offered = await queries.offered_activities(session, chat)
+    offered = await activities_for.used_ids(session, chat)
     history = await uses.history(session, chat.id, answered_together=together)
     prefs = Preferences(
         max_depth=chat.max_depth,
@@ -145,16 +145,8 @@ async def _suggestion(
     )
     exercise = pick(library, history, prefs, seed=seed, kinds=(Kind.EXERCISE,))
     try:
-        activities = pick_activities(
-            library,
-            count=1,
-            used=offered,
-            cost=chat.pref_cost,
-            place=chat.pref_place,
-            energy=chat.pref_energy,
-            season_for=now.astimezone(ZoneInfo(chat.timezone)).date(),
-            seed=seed,
-        ).activities
+        # The same preferences, season and no-repeat cycle as a quiet evening's offer.
+        activities = activities_for.choose(library, chat, offered, now, count=1).activities
     except ValueError:
         # A preference the library no longer knows: better no activity than no recap.
         activities = ()

@@ -62,16 +62,6 @@ async def chat_stats(
     )
 
 
-async def offered_activities(session: AsyncSession, chat: Chat) -> list[str]:
-    """Activity ids already offered in the chat's current activity cycle."""
-    rows = await session.scalars(
-        select(Suggestion.options).where(
-            Suggestion.chat_id == chat.id, Suggestion.cycle == chat.activity_cycle
-        )
-    )
-    return [entry for options in rows for entry in options.split(",") if entry]
-
-
 async def due_recaps(session: AsyncSession, now: datetime, limit: int) -> Sequence[Chat]:
     """Active chats with the recap on whose recap is due, oldest first (via the index)."""
     return (
