@@ -12,7 +12,6 @@ from telegram import Message
 from bot.evening.recap import send_recaps
 from bot.storage.models import Answer, Chat, Partner, Post, Run, Suggestion
 from tests.conftest import Couple, RunningBot, StartBot
-from tests.wiring import tick, wire
 
 # Monday 23 November 2026; Berlin is UTC+1, so 20:30 there is 19:30 UTC.
 EVENING = datetime(2026, 11, 23, 19, 30, tzinfo=UTC)
@@ -24,7 +23,6 @@ RECAP_TITLE = "Your week together"
 async def bot(start_bot: StartBot) -> RunningBot:
     """A bot whose JobQueue tick is rare, so each test ticks by hand and knows when."""
     bot = await start_bot(tick_seconds=3600)
-    wire(bot)
     return bot
 
 
@@ -158,7 +156,7 @@ async def evenings_through(bot: RunningBot, couple: Couple, days: int, answered:
     prompts are answered by both ten minutes in (so the quiet rule leaves the questions on)."""
     for day in range(days):
         bot.clock.set(EVENING + timedelta(days=day, seconds=1))
-        await tick(bot)
+        await bot.runner.evening.tick()
         if day < answered:
             await answer_latest(bot, couple)
 
@@ -189,10 +187,10 @@ async def test_the_weekly_recap_comes_once_on_sunday_right_after_the_evening_pro
     assert recaps(bot, couple) == []  # Sunday's prompt has just gone out; the recap is next
 
     bot.clock.set(SUNDAY_RECAP + timedelta(seconds=1))
-    await tick(bot)
-    await tick(bot)
+    await bot.runner.evening.tick()
+    await bot.runner.evening.tick()
     bot.clock.advance(timedelta(hours=1))
-    await tick(bot)
+    await bot.runner.evening.tick()
 
     [recap] = recaps(bot, couple)
     assert recap.text is not None
@@ -219,7 +217,7 @@ async def test_recap_off_keeps_sunday_quiet(bot: RunningBot, couple: Couple) -> 
 
     await evenings_through(bot, couple, 7, answered=7)
     bot.clock.set(SUNDAY_RECAP + timedelta(seconds=1))
-    await tick(bot)
+    await bot.runner.evening.tick()
 
     assert recaps(bot, couple) == []
     assert "The weekly recap is off" in await say(bot, couple, "/recap")
@@ -233,18 +231,18 @@ async def test_recap_wednesday_moves_it_from_sunday_to_wednesday(
     assert "Wednesdays" in answer and "comes on Wed 25 Nov" in answer
     await evenings_through(bot, couple, 3, answered=3)
     bot.clock.set(EVENING + timedelta(days=2, minutes=1, seconds=1))
-    await tick(bot)
+    await bot.runner.evening.tick()
     assert len(recaps(bot, couple)) == 1
     await evenings_through_to_sunday(bot, couple)
     bot.clock.set(SUNDAY_RECAP + timedelta(seconds=1))
-    await tick(bot)
+    await bot.runner.evening.tick()
     assert len(recaps(bot, couple)) == 1
 
 
 async def evenings_through_to_sunday(bot: RunningBot, couple: Couple) -> None:
     for day in range(3, 7):
         bot.clock.set(EVENING + timedelta(days=day, seconds=1))
-        await tick(bot)
+        await bot.runner.evening.tick()
         await answer_latest(bot, couple)
 
 
@@ -254,7 +252,7 @@ async def test_a_recap_more_than_six_hours_late_waits_for_next_week(
     await evenings_through(bot, couple, 6, answered=6)
 
     bot.clock.set(datetime(2026, 11, 30, 3, 0, tzinfo=UTC))  # the bot was down all evening
-    await tick(bot)
+    await bot.runner.evening.tick()
 
     assert recaps(bot, couple) == []
     async with bot.services.transaction() as session:
@@ -287,7 +285,7 @@ async def test_a_quiet_week_gets_a_kind_recap_with_something_to_do_together(
     await evenings_through(bot, couple, 7, answered=0)
     bot.clock.set(SUNDAY_RECAP + timedelta(seconds=1))
 
-    await tick(bot)
+    await bot.runner.evening.tick()
 
     [recap] = recaps(bot, couple)
     assert recap.text is not None
@@ -302,7 +300,7 @@ async def test_no_recap_while_the_couple_is_on_a_break(bot: RunningBot, couple: 
     await say(bot, couple, "/pause")
 
     bot.clock.set(SUNDAY_RECAP + timedelta(seconds=1))
-    await tick(bot)
+    await bot.runner.evening.tick()
 
     assert recaps(bot, couple) == []
 
@@ -313,7 +311,7 @@ async def test_the_recaps_exercise_button_posts_that_exercise_once(
     emu = bot.emulator
     await evenings_through(bot, couple, 7, answered=7)
     bot.clock.set(SUNDAY_RECAP + timedelta(seconds=1))
-    await tick(bot)
+    await bot.runner.evening.tick()
     [recap] = recaps(bot, couple)
     assert recap.reply_markup is not None
     [[button]] = recap.reply_markup.inline_keyboard

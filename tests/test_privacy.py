@@ -14,7 +14,6 @@ from telegram import Message
 from bot.storage.models import Answer, Chat, Partner, Post, Suggestion
 from bot.storage.privacy import SECTIONS
 from tests.conftest import Couple, RunningBot, StartBot
-from tests.wiring import tick, wire
 
 # Monday 23 November 2026, 20:30 in Berlin.
 EVENING = datetime(2026, 11, 23, 19, 30, tzinfo=UTC)
@@ -24,7 +23,6 @@ SECRET = "OUR-PRIVATE-WORDS-42"
 @pytest.fixture
 async def bot(start_bot: StartBot) -> RunningBot:
     bot = await start_bot(tick_seconds=3600)
-    wire(bot)
     return bot
 
 
@@ -101,7 +99,7 @@ async def two_busy_couples(bot: RunningBot, couple: Couple) -> TgChat:
     await known(bot, couple.chat, couple.alex, couple.sam)
     await known(bot, other, kim, noor)
     bot.clock.set(EVENING + timedelta(seconds=1))
-    await tick(bot)
+    await bot.runner.evening.tick()
     await emu.settle()
     for chat_id in (couple.chat.id, other.id):
         await seed_activity(bot, chat_id)
@@ -183,7 +181,7 @@ async def test_export_sends_every_section_as_json_without_any_message_text(
 ) -> None:
     await known(bot, couple.chat, couple.alex, couple.sam)
     bot.clock.set(EVENING + timedelta(seconds=1))
-    await tick(bot)
+    await bot.runner.evening.tick()
     prompt = bot.emulator.bot_messages(couple.chat.id)[-1]
     bot.emulator.send_message(couple.chat, couple.alex, f"{SECRET} reply", reply_to=prompt)
     bot.emulator.send_message(couple.chat, couple.sam, f"{SECRET} chatter")

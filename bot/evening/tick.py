@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.evening.planner import PlanResult, plan
+from bot.evening.recap import send_recaps
 from bot.evening.reminders import send_follow_ups, send_nudges
 from bot.evening.sender import Sender, SendResult
 from bot.services import Ctx, Services
@@ -57,6 +58,7 @@ class EveningJob:
         # Smaller duties after the prompts, each claimed atomically so replicas share them.
         await send_nudges(self.services, bot)
         await send_follow_ups(self.services, bot)
+        await send_recaps(self.services, bot)
         if total.chats or sent.outcomes:
             log.info(
                 "tick: planned %d, skipped %d late; send outcomes %s",

@@ -12,7 +12,16 @@ from telegram.ext import (
 )
 
 from bot.services import BotApp, Services
-from bot.telegram import activities, answers, exercise, onboarding, operator, settings
+from bot.telegram import (
+    activities,
+    answers,
+    exercise,
+    onboarding,
+    operator,
+    privacy,
+    settings,
+    stats,
+)
 from bot.telegram.errors import on_error
 
 # Shown in Telegram's command menu, in this order; descriptions live in prompts/<lang>/commands.yaml.
@@ -28,6 +37,10 @@ MENU = (
     "skip",
     "settings",
     "nudges",
+    "stats",
+    "recap",
+    "export",
+    "forget",
 )
 
 
@@ -44,6 +57,10 @@ def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("exercise", exercise.on_exercise))
     app.add_handler(CommandHandler("activity", activities.on_activity))
     app.add_handler(CommandHandler("nudges", settings.on_nudges))
+    app.add_handler(CommandHandler("stats", stats.on_stats))
+    app.add_handler(CommandHandler("recap", stats.on_recap))
+    app.add_handler(CommandHandler("export", privacy.on_export))
+    app.add_handler(CommandHandler("forget", privacy.on_forget))
     app.add_handler(CommandHandler("reload", operator.on_reload))
     app.add_handler(CommandHandler("time", settings.on_time))
     app.add_handler(CommandHandler("timezone", settings.on_timezone))
@@ -58,6 +75,8 @@ def register(app: BotApp) -> None:
     app.add_handler(CallbackQueryHandler(answers.on_in_person, pattern=r"^inperson$"))
     app.add_handler(CallbackQueryHandler(activities.on_offer_button, pattern=r"^act1?:"))
     app.add_handler(CallbackQueryHandler(activities.on_follow_up_button, pattern=r"^fu:"))
+    app.add_handler(CallbackQueryHandler(stats.on_recap_button, pattern=r"^recap:ex:"))
+    app.add_handler(CallbackQueryHandler(privacy.on_forget_button, pattern=r"^forget:(yes|no)$"))
     # Last: any other message in a group may be an answer (a reply to a prompt, or — when the
     # bot sees every message — a partner writing during the evening).
     app.add_handler(
