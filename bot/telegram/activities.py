@@ -12,20 +12,17 @@ from bot import activities
 from bot.evening.compose import single_offer
 from bot.services import Ctx
 from bot.storage.models import Chat
-from bot.telegram.interaction import in_group, interaction
+from bot.telegram.interaction import group_message, interaction
 
 log = logging.getLogger(__name__)
 
 
 async def on_activity(update: Update, ctx: Ctx) -> None:
     """Suggest one activity now, optionally narrowed: /activity free | home | out | ..."""
-    message = update.effective_message
+    message = await group_message(update, ctx)
     if message is None:
         return
     texts = ctx.services.texts
-    if not in_group(update):
-        await message.reply_text(texts.render_html("errors.not_a_group"))
-        return
     words = [w.lower() for w in (ctx.args or [])]
     unknown = [w for w in words if w not in activities.FILTER_WORDS]
     if unknown:

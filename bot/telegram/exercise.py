@@ -14,20 +14,17 @@ from bot.library.picker import Pick
 from bot.library.schema import Exercise, Prompt
 from bot.services import Ctx
 from bot.storage.models import Chat
-from bot.telegram.interaction import in_group, interaction
+from bot.telegram.interaction import group_message, interaction
 
 log = logging.getLogger(__name__)
 
 
 async def on_exercise(update: Update, ctx: Ctx) -> None:
     """Post a prompt or guided exercise now, optionally on one topic."""
-    message = update.effective_message
+    message = await group_message(update, ctx)
     if message is None:
         return
     texts = ctx.services.texts
-    if not in_group(update):
-        await message.reply_text(texts.render_html("errors.not_a_group"))
-        return
     typed = " ".join(ctx.args or [])
     category = on_demand.find_category(typed, texts) if typed else None
     if typed and category is None:

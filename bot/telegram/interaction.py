@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Chat as TgChat
-from telegram import ChatMember, Update
+from telegram import ChatMember, Message, Update
 from telegram.error import TelegramError
 
 from bot.services import Ctx
@@ -49,6 +49,17 @@ async def interaction(update: Update, ctx: Ctx) -> AsyncIterator[Interaction]:
                     session, tg_chat.id, tg_user.id, tg_user.first_name
                 )
         yield Interaction(session, chat, tg_user.id if tg_user else None, partner)
+
+
+async def group_message(update: Update, ctx: Ctx) -> Message | None:
+    """The command's message when it comes from a group; elsewhere explain, and return None."""
+    message = update.effective_message
+    if message is None:
+        return None
+    if not in_group(update):
+        await message.reply_text(ctx.services.texts.render_html("errors.not_a_group"))
+        return None
+    return message
 
 
 def in_group(update: Update) -> bool:

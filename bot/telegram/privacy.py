@@ -10,7 +10,7 @@ from telegram.error import BadRequest
 
 from bot.services import Ctx
 from bot.storage import privacy
-from bot.telegram.interaction import in_group, interaction, may_change_settings
+from bot.telegram.interaction import group_message, interaction, may_change_settings
 from bot.texts import Texts
 
 log = logging.getLogger(__name__)
@@ -36,13 +36,10 @@ def confirm_keyboard(texts: Texts) -> InlineKeyboardMarkup:
 
 async def on_forget(update: Update, ctx: Ctx) -> None:
     """Ask the couple to confirm deleting everything stored about the chat."""
-    message = update.effective_message
+    message = await group_message(update, ctx)
     if message is None:
         return
     texts = ctx.services.texts
-    if not in_group(update):
-        await message.reply_text(texts.render_html("errors.not_a_group"))
-        return
     async with interaction(update, ctx) as it:
         allowed = await may_change_settings(update, ctx, it)
     if not allowed:
@@ -82,13 +79,10 @@ async def on_forget_button(update: Update, ctx: Ctx) -> None:
 
 async def on_export(update: Update, ctx: Ctx) -> None:
     """Send everything stored about the chat as a JSON file."""
-    message = update.effective_message
+    message = await group_message(update, ctx)
     if message is None:
         return
     texts = ctx.services.texts
-    if not in_group(update):
-        await message.reply_text(texts.render_html("errors.not_a_group"))
-        return
     chat_id = message.chat.id
     async with interaction(update, ctx) as it:
         allowed = await may_change_settings(update, ctx, it)

@@ -23,7 +23,7 @@ from bot.telegram.formatting import (
     short_date,
     when_words,
 )
-from bot.telegram.interaction import in_group, interaction, may_change_settings
+from bot.telegram.interaction import group_message, interaction, may_change_settings
 from bot.texts import Texts
 
 # A change takes the chat, "now" and the templates, changes the chat, and says what it did.
@@ -36,13 +36,10 @@ def problem_text(texts: Texts, problem: Problem) -> str:
 
 
 async def _apply(update: Update, ctx: Ctx, change: Change) -> None:
-    message = update.effective_message
+    message = await group_message(update, ctx)
     if message is None:
         return
     texts = ctx.services.texts
-    if not in_group(update):
-        await message.reply_text(texts.render_html("errors.not_a_group"))
-        return
     async with interaction(update, ctx) as it:
         assert it.chat is not None
         if await may_change_settings(update, ctx, it):
@@ -214,13 +211,10 @@ def overview_keyboard(texts: Texts, chat: Chat) -> InlineKeyboardMarkup:
 
 async def on_settings(update: Update, ctx: Ctx) -> None:
     """Show every setting with buttons for the common changes."""
-    message = update.effective_message
+    message = await group_message(update, ctx)
     if message is None:
         return
     texts = ctx.services.texts
-    if not in_group(update):
-        await message.reply_text(texts.render_html("errors.not_a_group"))
-        return
     async with interaction(update, ctx) as it:
         assert it.chat is not None
         text = overview_text(texts, it.chat, ctx.services.clock.now())

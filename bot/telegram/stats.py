@@ -18,7 +18,7 @@ from bot.services import Ctx
 from bot.storage import stats as queries
 from bot.storage.models import Chat
 from bot.telegram.formatting import when_words
-from bot.telegram.interaction import in_group, interaction, may_change_settings
+from bot.telegram.interaction import group_message, interaction, may_change_settings
 from bot.telegram.settings import problem_text
 from bot.telegram.stats_text import stats_text, weekday_name
 from bot.texts import Texts
@@ -26,13 +26,10 @@ from bot.texts import Texts
 
 async def on_stats(update: Update, ctx: Ctx) -> None:
     """Show this week's and all-time figures."""
-    message = update.effective_message
+    message = await group_message(update, ctx)
     if message is None:
         return
     texts = ctx.services.texts
-    if not in_group(update):
-        await message.reply_text(texts.render_html("errors.not_a_group"))
-        return
     async with interaction(update, ctx) as it:
         assert it.chat is not None
         figures = await queries.chat_stats(it.session, it.chat, ctx.services.clock.now())
@@ -55,13 +52,10 @@ def recap_status(texts: Texts, chat: Chat, now: datetime) -> str:
 
 async def on_recap(update: Update, ctx: Ctx) -> None:
     """Turn the weekly recap on or off, or move it to another day."""
-    message = update.effective_message
+    message = await group_message(update, ctx)
     if message is None:
         return
     texts = ctx.services.texts
-    if not in_group(update):
-        await message.reply_text(texts.render_html("errors.not_a_group"))
-        return
     choice = recap.parse_recap(" ".join(ctx.args or []))
     now = ctx.services.clock.now()
     async with interaction(update, ctx) as it:
