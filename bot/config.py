@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     # self-hosted Bot API server or paid broadcasts (up to 1000 messages/s).
     rate_limit: bool = True
     send_concurrency: int = 32
+    # A sender holds the runs it claimed this long; if it dies, another takes them over after.
+    send_lease_seconds: float = Field(default=120.0, gt=0)
     # Seconds to wait for Telegram's answer; a send that times out is "maybe sent".
     telegram_timeout: float = 10.0
     # Telegram user ids allowed to use /reload: "123,456" or "[123, 456]".

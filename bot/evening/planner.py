@@ -38,32 +38,38 @@ async def plan(
     at once, or a restart mid-pass, cannot create a second prompt for the same evening.
     """
     result = PlanResult()
-    for chat in await runs.due_chats(session, now, limit):
+    chats = await runs.due_chats(session, now, limit)
+    planned: list[runs.NewRun] = []
+    for chat in chats:
         assert chat.next_send_at is not None
         due_at = chat.next_send_at
-        local_date = chat.next_slot_date or due_at.date()
         late = now - due_at > catch_up
-        inserted = await runs.add_run(
-            session,
-            chat_id=chat.id,
-            local_date=local_date,
-            due_at=due_at,
-            status=runs.SKIPPED if late else runs.PENDING,
-            reason="late" if late else None,
+        planned.append(
+            runs.NewRun(
+                chat_id=chat.id,
+                local_date=chat.next_slot_date or due_at.date(),
+                due_at=due_at,
+                status=runs.SKIPPED if late else runs.PENDING,
+                reason="late" if late else None,
+            )
         )
-        if not inserted:
+    # One statement for the whole batch: a round trip per chat made planning 10,000 due chats
+    # take seconds.
+    inserted = await runs.add_runs(session, planned)
+    for chat, run in zip(chats, planned, strict=True):
+        if (run.chat_id, run.local_date) not in inserted:
             result.already_planned += 1
-        elif late:
+        elif run.status == runs.SKIPPED:
             result.skipped_late += 1
         else:
             result.planned += 1
-        chat.last_slot_date = local_date
-        if chat.skip_date is not None and chat.skip_date <= local_date:
+        chat.last_slot_date = run.local_date
+        if chat.skip_date is not None and chat.skip_date <= run.local_date:
             chat.skip_date = None
         if chat.paused and chat.paused_until is not None and chat.paused_until <= now:
             chat.paused, chat.paused_until = False, None
         # Slots still inside the catch-up window are planned on the next pass, older ones never.
-        reschedule(chat, max(due_at, now - catch_up))
+        reschedule(chat, max(run.due_at, now - catch_up))
     if result.skipped_late:
         log.warning(
             "skipped %d evening prompts that were over %s late", result.skipped_late, catch_up

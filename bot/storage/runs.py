@@ -33,6 +33,50 @@ async def due_chats(session: AsyncSession, now: datetime, limit: int) -> Sequenc
     return (await session.scalars(query)).all()
 
 
+@dataclass(frozen=True)
+class NewRun:
+    """A run the planner wants to exist."""
+
+    chat_id: int
+    local_date: date
+    due_at: datetime
+    status: str
+    reason: str | None = None
+    kind: str = "prompt"
+
+
+async def add_runs(session: AsyncSession, new: Sequence[NewRun]) -> set[tuple[int, date]]:
+    """Insert runs in one statement, skipping any (chat, date) that has one already.
+
+    Returns the (chat id, local date) keys actually inserted.
+    """
+    if not new:
+        return set()
+    rows = [
+        {
+            "chat_id": run.chat_id,
+            "local_date": run.local_date,
+            "due_at": run.due_at,
+            "not_before": run.due_at,
+            "status": run.status,
+            "reason": run.reason,
+            "kind": run.kind,
+            "attempts": 0,
+            "recovered": False,
+        }
+        for run in new
+    ]
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = (
+        insert(Run)
+        .on_conflict_do_nothing(index_elements=["chat_id", "local_date"])
+        .returning(Run.chat_id, Run.local_date)
+    )
+    result = await session.execute(stmt, rows)
+    return {(chat_id, local_date) for chat_id, local_date in result.all()}
+
+
 async def add_run(
     session: AsyncSession,
     *,
@@ -44,26 +88,8 @@ async def add_run(
     kind: str = "prompt",
 ) -> bool:
     """Insert a run unless that chat already has one for that date; True when inserted."""
-    values: dict[str, Any] = {
-        "chat_id": chat_id,
-        "local_date": local_date,
-        "due_at": due_at,
-        "not_before": due_at,
-        "status": status,
-        "reason": reason,
-        "kind": kind,
-        "attempts": 0,
-        "recovered": False,
-    }
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = (
-        insert(Run)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["chat_id", "local_date"])
-    )
-    result = await session.execute(stmt)
-    return bool(getattr(result, "rowcount", 0))
+    run = NewRun(chat_id, local_date, due_at, status, reason, kind)
+    return bool(await add_runs(session, [run]))
 
 
 @dataclass(frozen=True)
