@@ -1,4 +1,4 @@
-"""The ``quality-time`` command: run | migrate | validate | emulator."""
+"""The ``quality-time`` command: run | demo | migrate | validate | emulator."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="quality-time", description=__doc__)
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="run the bot (long polling, or a webhook when WEBHOOK_URL is set)")
+    sub.add_parser("demo", help="play a couple's week against a local emulator (no token needed)")
     sub.add_parser("migrate", help="bring the database schema up to date and exit")
     validate = sub.add_parser("validate", help="check an exercise library file")
     validate.add_argument("file", nargs="?", type=Path, help="default: EXERCISES_FILE")
@@ -55,6 +56,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             emulator_main(["--host", args.host, "--port", str(args.port), "--token", args.token])
             return 0
+        if command == "demo":
+            from bot.demo import main as demo_main
+
+            return demo_main()
         settings = _settings()
         setup_logging(settings.log_level, _token(settings))
         if command == "validate":

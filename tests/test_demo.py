@@ -1,0 +1,97 @@
+"""`quality-time demo`: a couple's week against the emulator, printed as a transcript."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bot.demo import run_demo
+from bot.texts import Texts
+from tests.conftest import ROOT
+
+
+def flat(text: str) -> str:
+    """The transcript wraps long lines; compare words, not line breaks."""
+    return " ".join(text.split())
+
+
+async def test_the_demo_plays_every_step_of_the_week_in_order_and_quickly() -> None:
+    lines = Texts.load(ROOT / "prompts")
+    started = time.perf_counter()
+
+    transcript = flat(await run_demo())
+
+    elapsed = time.perf_counter() - started
+    steps = [
+        "── Mon 23 Nov, Lisbon ──",
+        "Robin creates the group “Robin & Sam” and adds Quality Time",
+        "Quality Time: Hello, you two!",
+        "Robin: /time 19:00",
+        "evening prompts now come at 19:00",
+        "Sam: /timezone Lisbon",
+        "your time zone is now Europe/Lisbon",
+        "reply to this message to answer",
+        f"Robin ↩ {lines.render('demo.lines.monday_first')}",
+        "(edited): Robin ✓ · Sam …",
+        f"Sam ↩ {lines.render('demo.lines.monday_second')}",
+        "(edited): Robin ✓ · Sam ✓",
+        "── Tue 24 Nov, Lisbon ──",
+        f"19:18 Sam ↩ {lines.render('demo.lines.tuesday_second')}",
+        "21:20 Quality Time: Robin, Sam has shared their answer",
+        f"Robin ↩ {lines.render('demo.lines.tuesday_first')}",
+        "── Wed 25 Nov, Lisbon ──",
+        "Robin taps “We talked in person”",
+        "(edited): 🗣 You talked in person",
+        "(no answer tonight)",
+        "── Sun 29 Nov, Lisbon ──",
+        "19:00 Quality Time: It's been a quiet few evenings",
+        "[ Not now ]",
+        "19:01 Quality Time: 🌙 Your week together",
+        "Sam taps “2.",
+        "it is — enjoy it together!",
+        "(no question tonight: the evening is left free for the activity)",
+        "── Wed 2 Dec, Lisbon ──",
+        "19:00 Quality Time: Did you get to",
+        "Robin taps “We did it ✓”",
+        "that's quality time, and it counts.",
+        "Sam: /stats",
+        "Quality Time: Looking back 💛",
+        "Activities done together: 1",
+        "10 days in",
+    ]
+    position = 0
+    for step in steps:
+        found = transcript.find(flat(step), position)
+        assert found >= 0, f"{step!r} missing after position {position}"
+        position = found
+    assert transcript.count("(no answer tonight)") == 3
+    assert transcript.count("has shared their answer") == 1
+    assert "<b>" not in transcript
+    assert elapsed < 20
+
+
+def test_quality_time_demo_runs_without_a_token_an_env_file_or_the_network(
+    tmp_path: Path,
+) -> None:
+    # A bare environment in an empty folder: nothing configured, as on a fresh machine.
+    env = {key: os.environ[key] for key in ("PATH", "HOME", "SYSTEMROOT") if key in os.environ}
+    env["PYTHONPATH"] = str(ROOT)
+
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "demo"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert "Your week together" in done.stdout
+    assert "Looking back" in done.stdout
+    assert not (tmp_path / "quality-time.db").exists()
