@@ -106,6 +106,7 @@ class Sender:
         # Room for the slowest answer (the request timeout) and for writing it down.
         self._margin = min(lease / 2, timedelta(seconds=send_timeout + 5))
         self._slots = asyncio.Semaphore(concurrency)  # shared by overlapping passes
+        self._keyboard = evening_keyboard(services.texts)
         self._stopping = False
         # With PTB's rate limiter on, 429s come back to us instead of being retried in place.
         self._send_kwargs: dict[str, Any] = {"rate_limit_args": NO_RETRIES} if rate_limited else {}
@@ -122,6 +123,8 @@ class Sender:
         writer records outcomes as they arrive.
         """
         result = SendResult()
+        # One keyboard for the whole pass: PTB objects are costly to build at 1,000 posts/s.
+        self._keyboard = evening_keyboard(self.services.texts)
         recorder = _Recorder(lambda done: self._record(done, result))
         sending: set[asyncio.Task[None]] = set()
 
@@ -239,7 +242,7 @@ class Sender:
         elif job.pick is not None:
             entry = job.pick.entry
             assert isinstance(entry, Prompt)
-            text, keyboard = entry_text(texts, entry), evening_keyboard(texts)
+            text, keyboard = entry_text(texts, entry), self._keyboard
         else:
             return _Outcome("failed", reason="empty_library")
         if self._stopping or (job.send_by is not None and self.services.clock.now() > job.send_by):

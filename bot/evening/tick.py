@@ -39,20 +39,7 @@ class EveningJob:
 
     async def tick(self) -> TickResult:
         """Plan every due chat (in batches), then send every due run."""
-        catch_up = timedelta(minutes=self.services.settings.catch_up_minutes)
-        total = PlanResult()
-        # A chat back from downtime may owe a skipped slot and then a current one: a few passes
-        # settle it. Bounded, so a bug can never spin the tick.
-        for _ in range(MAX_PLAN_PASSES):
-            async with self.services.transaction() as session:
-                result = await plan(
-                    session, self.services.clock.now(), catch_up=catch_up, limit=PLAN_BATCH
-                )
-            total.planned += result.planned
-            total.skipped_late += result.skipped_late
-            total.already_planned += result.already_planned
-            if result.chats == 0:
-                break
+        total = await self.plan_due()
         sent = await self.sender.send_due()
         bot = self.sender.bot
         # Smaller duties after the prompts, each claimed atomically so replicas share them.
@@ -67,3 +54,21 @@ class EveningJob:
                 dict(sent.outcomes),
             )
         return TickResult(total, sent)
+
+    async def plan_due(self) -> PlanResult:
+        """Turn every due chat into a run, batch by batch (the tick's first half)."""
+        catch_up = timedelta(minutes=self.services.settings.catch_up_minutes)
+        total = PlanResult()
+        # A chat back from downtime may owe a skipped slot and then a current one: a few passes
+        # settle it. Bounded, so a bug can never spin the tick.
+        for _ in range(MAX_PLAN_PASSES):
+            async with self.services.transaction() as session:
+                result = await plan(
+                    session, self.services.clock.now(), catch_up=catch_up, limit=PLAN_BATCH
+                )
+            total.planned += result.planned
+            total.skipped_late += result.skipped_late
+            total.already_planned += result.already_planned
+            if result.chats == 0:
+                break
+        return total

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, case, or_, select, update
+from sqlalchemy import Table, and_, case, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -68,10 +68,12 @@ async def add_runs(session: AsyncSession, new: Sequence[NewRun]) -> set[tuple[in
     ]
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    # The table, not the mapped class: a Core insert skips the ORM's per-row bookkeeping.
+    table = cast(Table, Run.__table__)
     stmt = (
-        insert(Run)
+        insert(table)
         .on_conflict_do_nothing(index_elements=["chat_id", "local_date"])
-        .returning(Run.chat_id, Run.local_date)
+        .returning(table.c.chat_id, table.c.local_date)
     )
     result = await session.execute(stmt, rows)
     return {(chat_id, local_date) for chat_id, local_date in result.all()}
