@@ -42,11 +42,11 @@ def _mem_total_gib() -> float:
     return 0.0
 
 
-def rss_mib(pid: int | str = "self") -> float:
-    """Resident memory of a process now, in MiB."""
+def rss_mib(pid: int | str = "self", field: str = "VmRSS") -> float:
+    """Resident memory of a process now (VmHWM: its highest so far), in MiB."""
     with open(f"/proc/{pid}/status") as status:
         for line in status:
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
     return 0.0
 
