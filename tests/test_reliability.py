@@ -188,6 +188,42 @@ async def test_killing_the_bot_process_mid_fan_out_loses_no_prompt_and_doubles_o
     assert max(doubled.values(), default=1) == 2
 
 
+async def test_stopping_the_bot_mid_fan_out_hands_back_what_it_had_not_sent(
+    emulator: Emulator, sqlite_url: str, tmp_path: Path, procs: list[BotProcess]
+) -> None:
+    alex, sam = emulator.create_user("Alex"), emulator.create_user("Sam")
+    chat_ids = [chat.id for chat in emulator.create_groups(CHATS, [alex, sam])]
+    await seed_due_chats(sqlite_url, chat_ids)
+    emulator.faults.delay("sendMessage", seconds=0.02, times=None, deliver=True)
+    stats = emulator.limits.stats
+    first = BotProcess("first", bot_env(sqlite_url, emulator.url), tmp_path)
+    procs.append(first)
+    await first.start()
+
+    async def halfway() -> bool:
+        return stats.sends >= CHATS // 3
+
+    await wait_until(halfway, 30, "a third of the posts")
+    await first.stop()  # SIGTERM: in-flight posts are recorded, the rest handed back
+    statuses, _ = await runs_by_status(sqlite_url)
+    assert statuses["sending"] == 0
+    assert statuses["sent"] == stats.sends
+    assert statuses["pending"] == CHATS - stats.sends
+
+    second = BotProcess("second", bot_env(sqlite_url, emulator.url), tmp_path)
+    procs.append(second)
+    await second.start()
+
+    async def finished() -> bool:
+        statuses, _ = await runs_by_status(sqlite_url)
+        return statuses["sent"] == CHATS
+
+    await wait_until(finished, 30, f"every run sent ({second.output()[-2000:]})")
+    _, recovered = await runs_by_status(sqlite_url)
+    assert all(stats.sends_per_chat[chat_id] == 1 for chat_id in chat_ids)
+    assert recovered == set()
+
+
 @pytest.mark.postgres
 async def test_two_replicas_on_one_database_post_each_evening_prompt_exactly_once(
     emulator: Emulator, pg_url: str, tmp_path: Path, procs: list[BotProcess]

@@ -30,6 +30,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError, TimedOut
 
@@ -50,6 +51,7 @@ from bot.storage.pulse import pulses
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+WRITE_ATTEMPTS = 3
 
 
 @dataclass
@@ -139,38 +141,46 @@ class Sender:
                 self._slots.release()
             recorder.add(job, outcome)
 
-        upcoming = asyncio.create_task(self._claim())
+        claiming: asyncio.Task[list[_Job]] | None = asyncio.create_task(self._claim())
         try:
-            while True:
-                jobs = await upcoming
+            while claiming is not None:
+                jobs = await claiming
+                claiming = None
+                if self._stopping or recorder.failed:
+                    # What cannot be written down must not be sent: hand the batch back.
+                    for job in jobs:
+                        recorder.add(job, _Outcome("released"))
+                    break
                 if not jobs:
-                    if self._stopping or recorder.failed or (not sending and recorder.drained):
+                    if not sending and recorder.drained:
                         break
                     # Outcomes still coming in may put runs back for now (a migrated group):
                     # let them land, then look once more.
                     if sending:
                         await asyncio.wait(sending)
                     await recorder.flush()
-                    upcoming = asyncio.create_task(self._claim())
+                    claiming = asyncio.create_task(self._claim())
                     continue
                 # Claim and prepare the next batch while this one goes out.
-                upcoming = asyncio.create_task(self._claim())
+                claiming = asyncio.create_task(self._claim())
                 for job in jobs:
                     await self._slots.acquire()
                     if recorder.failed:
+                        # The rest of the batch stays claimed, unsent, until its lease ends.
                         self._slots.release()
-                        break  # what cannot be written down must not be sent
+                        break
                     task = asyncio.create_task(send(job))
                     sending.add(task)
                     task.add_done_callback(sending.discard)
         finally:
             if sending:
                 await asyncio.wait(sending)
-            # A batch claimed for nothing (we are stopping, or failed) goes straight back. Its
-            # error, if it has one, is the one already propagating.
-            with contextlib.suppress(Exception):
-                for job in await upcoming:
-                    recorder.add(job, _Outcome("released"))
+            if claiming is not None:
+                # A batch claimed as we failed goes straight back. Its error, if it has one,
+                # is the one already propagating.
+                with contextlib.suppress(Exception):
+                    for job in await claiming:
+                        recorder.add(job, _Outcome("released"))
             await recorder.close()
         self._report(result)
         return result
@@ -284,9 +294,6 @@ class Sender:
             )
             for job, outcome in done:
                 claim = job.claim
-                result.outcomes[outcome.kind] += 1
-                if claim.recovered:
-                    result.outcomes["recovered"] += 1
                 if outcome.kind == "released":
                     released.append(claim.id)
                     continue
@@ -326,6 +333,11 @@ class Sender:
             await _insert_new_rows(session)
             await runs.finish(session, changes)
             await runs.release(session, released, self.owner)
+        # Counted once written: a write that failed and is tried again must not count twice.
+        for job, outcome in done:
+            result.outcomes[outcome.kind] += 1
+            if job.claim.recovered:
+                result.outcomes["recovered"] += 1
 
     def _report(self, result: SendResult) -> None:
         """Log the outcomes that need an operator's eye."""
@@ -383,13 +395,26 @@ class _Recorder:
         self._wake.set()
         await self._task
 
+    async def _write_with_retries(self, done: list[tuple[_Job, _Outcome]]) -> None:
+        # Posts that were sent but not written down are posted again once their lease runs
+        # out: a locked database or a dropped connection is worth a few more tries first.
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                await self._write(done)
+                return
+            except OperationalError:
+                if attempt == WRITE_ATTEMPTS - 1:
+                    raise
+                log.warning("could not record %d send outcomes, trying again", len(done))
+                await asyncio.sleep(0.5 * 2**attempt)
+
     async def _run(self) -> None:
         while True:
             await self._wake.wait()
             self._wake.clear()
             while self._waiting:
                 done, self._waiting = self._waiting, []
-                await self._write(done)
+                await self._write_with_retries(done)
             self._drained.set()
             if self._closing:
                 return
