@@ -291,6 +291,25 @@ async def test_reply_with_keyboard_then_a_button_press_gives_a_callback_the_bot_
         emu.press_button(chat, sam, sent.message_id, "nope")
 
 
+async def test_post_as_bot_stores_a_bot_message_with_no_call_and_no_update(
+    emu: Emulator, bot: Bot, couple: tuple[User, User, Chat]
+) -> None:
+    _, sam, chat = couple
+    await drain(bot)
+    mark = emu.mark()
+
+    prompt = emu.post_as_bot(chat, "<b>Tonight</b>: a walk?", reply_markup=keyboard("inperson"))
+
+    assert prompt.text == "Tonight: a walk?" and prompt.entities[0].type == "bold"
+    assert prompt.from_user == emu.bot and emu.bot_messages(chat)[-1] == prompt
+    assert emu.calls[mark:] == [] and emu.pending_updates() == 0
+    emu.send_message(chat, sam, "yes", reply_to=prompt.message_id)
+    (update,) = await drain(bot)
+    assert update.message is not None and update.message.reply_to_message == prompt
+    with pytest.raises(ValueError, match="can't parse entities"):
+        emu.post_as_bot(chat, "<b>unclosed")
+
+
 async def test_edits_change_the_current_state_and_an_identical_edit_is_not_modified(
     emu: Emulator, bot: Bot, couple: tuple[User, User, Chat]
 ) -> None:

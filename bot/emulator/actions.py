@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from telegram import Chat, Message, User
+from telegram import Chat, InlineKeyboardMarkup, Message, User
 
-from bot.emulator.objects import member_updated
+from bot.emulator.errors import ApiError
+from bot.emulator.objects import formatted, member_updated
 from bot.emulator.privacy import bot_sees
 from bot.emulator.state import BOT_PRESENT, ChatState, World
 
@@ -147,6 +148,33 @@ class ChatActions(Actor):
             world.chats[chat.id] = state
             created.append(chat)
         return created
+
+    def post_as_bot(
+        self,
+        chat: ChatRef,
+        text: str,
+        reply_markup: InlineKeyboardMarkup | None = None,
+        parse_mode: str | None = "HTML",
+    ) -> Message:
+        """A message from the bot, stored as sendMessage would, with no call recorded.
+
+        Seeding for load tests, like create_groups: the bot's database can then point at posts
+        (an evening prompt each) that exist in the chats without thousands of HTTP round trips.
+        No update is queued (the bot never sees its own messages) and no rate limit applies.
+        """
+        try:
+            # The same checks as a real send: the bot must be in the chat, the HTML must parse.
+            state = self.world.chat(self.state(chat).id)
+            plain, entities = formatted(text, parse_mode, None)
+        except ApiError as exc:
+            raise ValueError(exc.description) from None
+        return self.world.store(
+            state,
+            from_user=self.world.bot,
+            text=plain,
+            entities=entities or None,
+            reply_markup=reply_markup if reply_markup and reply_markup.inline_keyboard else None,
+        )
 
     def private_chat(self, user: UserRef, started: bool = False) -> Chat:
         """The private chat between a user and the bot (sends fail with 403 until /start)."""
