@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Answer, Partner, Post
@@ -68,26 +69,35 @@ async def record(
     *,
     how: str,
     message_id: int | None = None,
-) -> AnswerState:
-    """Record one partner's answer (the first one counts; later ones change nothing)."""
-    existing = await session.scalar(
-        select(Answer.id).where(Answer.post_id == post.id, Answer.partner_id == partner.id)
-    )
-    changed = existing is None
-    if changed:
-        session.add(
-            Answer(
-                post_id=post.id,
-                partner_id=partner.id,
-                answered_at=now,
-                message_id=message_id,
-                how=how,
-            )
+) -> AnswerState | None:
+    """Record one partner's answer; None when they had answered already (nothing changes).
+
+    Every reply to a prompt comes here, and most after the first change nothing, so the status
+    is read once, before the insert: an earlier answer ends it there, read-only.
+    """
+    answered = await _answered(session, post)
+    if any(p.id == partner.id and done for p, done in answered):
+        return None
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    # The unique key settles a race with another replica recording the same answer.
+    result = await session.execute(
+        insert(Answer)
+        .values(
+            post_id=post.id,
+            partner_id=partner.id,
+            answered_at=now,
+            message_id=message_id,
+            how=how,
         )
-        await session.flush()
-        if post.first_answer_at is None:
-            post.first_answer_at = now
-    return await _settle(session, post, now, changed)
+        .on_conflict_do_nothing(index_elements=["post_id", "partner_id"])
+    )
+    if not getattr(result, "rowcount", 0):
+        return None
+    if post.first_answer_at is None:
+        post.first_answer_at = now
+    answered = [(p, done or p.id == partner.id) for p, done in answered]
+    return _state(post, answered, now, changed=True)
 
 
 async def in_person(session: AsyncSession, post: Post, now: datetime) -> AnswerState:
@@ -117,13 +127,26 @@ async def state(session: AsyncSession, post: Post) -> AnswerState:
 
 
 async def _settle(session: AsyncSession, post: Post, now: datetime, changed: bool) -> AnswerState:
-    partners = await list_partners(session, post.chat_id)
-    answered = set(
-        (await session.scalars(select(Answer.partner_id).where(Answer.post_id == post.id))).all()
+    return _state(post, await _answered(session, post), now, changed)
+
+
+async def _answered(session: AsyncSession, post: Post) -> list[tuple[Partner, bool]]:
+    """The chat's active partners, first to join first, and whether each answered the post."""
+    rows = await session.execute(
+        select(Partner, Answer.id)
+        .outerjoin(Answer, and_(Answer.post_id == post.id, Answer.partner_id == Partner.id))
+        .where(Partner.chat_id == post.chat_id, Partner.active.is_(True))
+        .order_by(Partner.id)
     )
-    marks = tuple(PartnerMark(p.display_name, p.id in answered) for p in partners)
+    return [(partner, answer_id is not None) for partner, answer_id in rows]
+
+
+def _state(
+    post: Post, answered: list[tuple[Partner, bool]], now: datetime, changed: bool
+) -> AnswerState:
+    marks = tuple(PartnerMark(p.display_name, done) for p, done in answered)
     # A couple is two people: both registered partners, or the in-person button.
-    together = post.in_person or (len(partners) >= 2 and all(m.answered for m in marks))
+    together = post.in_person or (len(marks) >= 2 and all(m.answered for m in marks))
     if together and post.together_at is None:
         post.together_at = now
     return AnswerState(post, marks, together, changed)

@@ -42,8 +42,8 @@ async def on_group_message(update: Update, ctx: Ctx) -> None:
         state = await answers.record(
             it.session, post, it.partner, now, how=how, message_id=message.message_id
         )
-        if not state.changed:
-            return
+        if state is None:
+            return  # this partner had answered already: the status line stands
         rendered = _render(ctx, state)
     log.info("answer recorded in chat %s (post %s, %s)", message.chat.id, state.post.id, how)
     if rendered is not None:
