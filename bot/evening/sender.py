@@ -52,6 +52,7 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 WRITE_ATTEMPTS = 3
+LINGER = 0.02  # seconds the writer waits for more outcomes before a write
 
 
 @dataclass
@@ -417,6 +418,10 @@ class _Recorder:
     async def _run(self) -> None:
         while True:
             await self._wake.wait()
+            if not self._closing:
+                # Rate-limited posts come back in bursts (a window's worth at a time): a moment's
+                # wait makes one write of a burst instead of many, for little more at risk.
+                await asyncio.sleep(LINGER)
             self._wake.clear()
             while self._waiting:
                 done, self._waiting = self._waiting, []
