@@ -8,7 +8,6 @@ import platform
 import subprocess
 import sys
 import tempfile
-import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import date, datetime
@@ -16,10 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.storage.db import create_engine, normalise_url
+from bot.storage.db import scratch_database
 from bot.storage.models import Chat
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,19 +93,8 @@ async def database(url: str | None) -> AsyncIterator[str]:
         with tempfile.TemporaryDirectory() as folder:
             yield f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
         return
-    server = make_url(normalise_url(url))
-    name = f"qt_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server.render_as_string(hide_password=False))
-    async with admin.connect() as conn:
-        auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
-        await auto.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        async with admin.connect() as conn:
-            auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await auto.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.dispose()
+    async with scratch_database(url, "qt_bench") as scratch:
+        yield scratch
 
 
 async def seed_chats(

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import os
 import socket
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -19,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy.engine import make_url
 from telegram import Chat, Message, User
 
 from bot.app import build_services
@@ -29,7 +27,7 @@ from bot.emulator import Emulator
 from bot.logs import setup_logging
 from bot.runner import BotRunner
 from bot.services import Services
-from bot.storage.db import create_engine, normalise_url
+from bot.storage.db import scratch_database
 
 TOKEN = "123456:TEST-TOKEN"
 BOT_USERNAME = "QualityTimeBot"
@@ -80,20 +78,8 @@ async def postgres_database() -> AsyncIterator[str]:
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
         pytest.skip("TEST_DATABASE_URL is not set")
-    url = make_url(normalise_url(base))
-    name = f"qt_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url.render_as_string(hide_password=False))
-    # CREATE DATABASE cannot run inside a transaction.
-    async with admin.connect() as conn:
-        auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
-        await auto.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        async with admin.connect() as conn:
-            auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await auto.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.dispose()
+    async with scratch_database(base, "qt_test") as url:
+        yield url
 
 
 @pytest.fixture

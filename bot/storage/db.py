@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event, text
@@ -63,3 +66,22 @@ async def ping(engine: AsyncEngine) -> None:
     """Fail fast when the database is unreachable."""
     async with engine.connect() as conn:
         await conn.execute(text("SELECT 1"))
+
+
+@asynccontextmanager
+async def scratch_database(server_url: str, prefix: str) -> AsyncIterator[str]:
+    """Create a throwaway PostgreSQL database on a server, yield its URL, drop it afterwards."""
+    server = make_url(normalise_url(server_url))
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server.render_as_string(hide_password=False))
+    # CREATE DATABASE cannot run inside a transaction.
+    async with admin.connect() as conn:
+        auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        await auto.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        async with admin.connect() as conn:
+            auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await auto.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.dispose()
