@@ -41,10 +41,12 @@ class AnswerState:
 
 async def post_for_reply(session: AsyncSession, chat_id: int, message_id: int) -> Post | None:
     """The answerable post a reply points at."""
+    # Locked (on PostgreSQL) so that two replicas recording the two partners' answers at once
+    # take turns, and the second sees the first: "answered by both" is never missed.
     return await session.scalar(
-        select(Post).where(
-            Post.chat_id == chat_id, Post.message_id == message_id, Post.kind.in_(ANSWERABLE)
-        )
+        select(Post)
+        .where(Post.chat_id == chat_id, Post.message_id == message_id, Post.kind.in_(ANSWERABLE))
+        .with_for_update()
     )
 
 
@@ -55,6 +57,7 @@ async def open_evening_post(session: AsyncSession, chat_id: int, now: datetime) 
         .where(Post.chat_id == chat_id, Post.kind == "evening")
         .order_by(Post.posted_at.desc(), Post.id.desc())
         .limit(1)
+        .with_for_update()
     )
     if post is None or now - post.posted_at > ANSWER_WINDOW:
         return None

@@ -20,6 +20,7 @@ from bot.storage.migrate import upgrade
 from bot.telegram import registry
 from bot.telegram.ordering import PerChatUpdateProcessor
 from bot.texts import TextError, Texts, check_references
+from bot.transport import AiohttpRequest
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ log = logging.getLogger(__name__)
 # PostgreSQL this overlaps the database round trips of several chats; SQLite has one writer and
 # waits for its lock by sleeping, so more than a few at once only lengthens the slowest updates.
 # Both stay well under the connection pool (15 on SQLite, 20 on PostgreSQL).
-UPDATE_CONCURRENCY = {"sqlite": 4, "postgresql": 8}
+UPDATE_CONCURRENCY = {"sqlite": 32, "postgresql": 32}
 
 # Everything the bot reacts to; chat_member is absent on purpose (it needs admin rights and
 # we learn about members from their own interactions instead).
@@ -103,11 +104,10 @@ def build_application(services: Services) -> BotApp:
         .concurrent_updates(
             PerChatUpdateProcessor(UPDATE_CONCURRENCY.get(services.engine.dialect.name, 4))
         )
-        # Enough connections for the evening fan-out to keep many sends in flight.
-        .connection_pool_size(max(8, settings.send_concurrency * 2))
-        .pool_timeout(10.0)
-        .read_timeout(settings.telegram_timeout)
-        .write_timeout(settings.telegram_timeout)
+        # aiohttp rather than PTB's default httpx: a fraction of the CPU per call (see
+        # bot.transport). Long polling gets its own connection, so it never waits for a free one.
+        .request(AiohttpRequest(pool_size=32, read_timeout=settings.telegram_timeout))
+        .get_updates_request(AiohttpRequest(pool_size=1, read_timeout=settings.telegram_timeout))
     )
     app: BotApp
     if settings.rate_limit:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.answer_batch import AnswerRecorder
 from bot.clock import Clock
 from bot.config import Settings
 from bot.library.holder import LibraryHolder
@@ -28,6 +29,11 @@ class Services:
     clock: Clock
     # Free-form counters for benchmarks and tests (e.g. "maybe_sent").
     counters: dict[str, int] = field(default_factory=dict)
+    # Partners' answers, written in batches (see bot.answer_batch).
+    answers: AnswerRecorder = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.answers = AnswerRecorder(self.engine)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:

@@ -36,7 +36,6 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 
 from bot import activities
 from bot.evening.compose import entry_text, evening_keyboard, quiet_offer
-from bot.evening.transport import never_sent
 from bot.library.activities import ActivityPick
 from bot.library.picker import History, Pick, Preferences, pick, seed_for
 from bot.library.schema import Kind, Prompt
@@ -47,6 +46,7 @@ from bot.storage import chats as chat_queries
 from bot.storage import runs, uses
 from bot.storage.models import Chat, EntryUse, Post, Suggestion
 from bot.storage.pulse import pulses
+from bot.transport import never_sent
 
 log = logging.getLogger(__name__)
 

@@ -8,10 +8,11 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
 
 from bot import answers
+from bot.answer_batch import Outcome, Result, Seen
 from bot.evening.compose import answered_post
 from bot.library.schema import Exercise, Prompt
 from bot.services import Ctx
-from bot.telegram.interaction import interaction
+from bot.telegram.interaction import in_group, interaction
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 async def on_group_message(update: Update, ctx: Ctx) -> None:
     """Count a partner's reply to a prompt (or, when the bot sees all messages, any message)."""
     message, user = update.effective_message, update.effective_user
-    if message is None or user is None or user.is_bot:
+    if message is None or user is None or user.is_bot or not in_group(update):
         return
     reply_to = message.reply_to_message
     to_bot = (
@@ -27,27 +28,43 @@ async def on_group_message(update: Update, ctx: Ctx) -> None:
         and reply_to.from_user is not None
         and reply_to.from_user.id == ctx.bot.id
     )
-    now = ctx.services.clock.now()
+    seen = Seen(
+        chat_id=message.chat.id,
+        user_id=user.id,
+        name=user.first_name,
+        message_id=message.message_id,
+        at=ctx.services.clock.now(),
+        # A reply to anyone but the bot is a plain message of the conversation: we only get
+        # those when privacy mode is off or we are an admin.
+        reply_to=reply_to.message_id if to_bot and reply_to is not None else None,
+    )
+    result = await ctx.services.answers.submit(seen)
+    if result.outcome is Outcome.UNKNOWN:
+        result = await _record_registering(update, ctx, seen)
+    if result.state is None:
+        return  # nothing new: the status line stands
+    state = result.state
+    log.info("answer recorded in chat %s (post %s, %s)", seen.chat_id, state.post.id, seen.how)
+    rendered = _render(ctx, state)
+    if rendered is not None:
+        await _edit_status(ctx, seen.chat_id, state.post.message_id, *rendered)
+
+
+async def _record_registering(update: Update, ctx: Ctx, seen: Seen) -> Result:
+    """The full path, for a member the batch did not know: register them, then record."""
     async with interaction(update, ctx) as it:
         if it.chat is None or it.partner is None:
-            return
-        post, how = None, "reply"
-        if to_bot and reply_to is not None:
-            post = await answers.post_for_reply(it.session, it.chat.id, reply_to.message_id)
-        if post is None and not to_bot:
-            # We only receive plain messages when privacy mode is off or we are an admin.
-            post, how = await answers.open_evening_post(it.session, it.chat.id, now), "message"
+            return Result(Outcome.IGNORED)  # a guest, or a partner who left
+        if seen.reply_to is not None:
+            post = await answers.post_for_reply(it.session, it.chat.id, seen.reply_to)
+        else:
+            post = await answers.open_evening_post(it.session, it.chat.id, seen.at)
         if post is None:
-            return
+            return Result(Outcome.IGNORED)
         state = await answers.record(
-            it.session, post, it.partner, now, how=how, message_id=message.message_id
+            it.session, post, it.partner, seen.at, how=seen.how, message_id=seen.message_id
         )
-        if state is None:
-            return  # this partner had answered already: the status line stands
-        rendered = _render(ctx, state)
-    log.info("answer recorded in chat %s (post %s, %s)", message.chat.id, state.post.id, how)
-    if rendered is not None:
-        await _edit_status(ctx, message.chat.id, state.post.message_id, *rendered)
+    return Result(Outcome.UNCHANGED) if state is None else Result(Outcome.RECORDED, state)
 
 
 async def on_in_person(update: Update, ctx: Ctx) -> None:

@@ -1,10 +1,10 @@
-"""PTB's Bot API request interface over aiohttp, for the evening fan-out.
+"""PTB's Bot API request interface over aiohttp, for every call the bot makes.
 
 PTB's default transport is httpx, whose connection pool re-examines every connection for every
 request: with 32 sends in flight that costs about 2 ms of CPU per message, so one process could
 post only ~400 messages a second even with nothing else to do. aiohttp (already a dependency,
-for the webhook server and the emulator) needs about 0.4 ms. Only the sender uses this; the
-handlers keep PTB's default.
+for the webhook server and the emulator) needs about 0.4 ms. The handlers' calls (status edits,
+replies to commands) and long polling use it too.
 """
 
 from __future__ import annotations

@@ -1,0 +1,254 @@
+"""Record partners' answers many at a time: the busy path of every reply in every group.
+
+Replies arrive in bursts (an evening prompt goes to thousands of chats at once, and in a group
+where the bot sees every message, each message of the conversation comes through here). One
+transaction per reply spends most of its time in the database driver, not in SQL, so replies go
+through a ``Batcher``: each batch is resolved with three queries and written with two
+statements, whatever its size.
+
+Only the common case is handled here: a known, active partner (same display name) answering,
+or answering again. Anything else (a first-time member, a guest, a renamed partner) comes back
+as ``UNKNOWN`` and takes the full path in ``bot.telegram.answers``, which registers people.
+
+Two replicas may batch answers for the same post at the same moment; on PostgreSQL the posts of
+a batch are locked (in id order, so batches cannot deadlock each other) before their answers are
+read, so the second batch sees the first one's answers and "both answered" is never missed. On
+SQLite there is a single writer: a batch whose snapshot went stale fails and is run again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import NamedTuple, cast
+
+from sqlalchemy import Table, and_, bindparam, or_, select, tuple_, update
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from bot.answers import ANSWER_WINDOW, ANSWERABLE, AnswerState, PartnerMark
+from bot.batching import Batcher
+from bot.storage.models import Answer, Partner, Post
+from bot.storage.partners import NAME_LENGTH
+
+log = logging.getLogger(__name__)
+
+POSTS = cast(Table, Post.__table__)
+PARTNERS = cast(Table, Partner.__table__)
+ANSWERS = cast(Table, Answer.__table__)
+# A batch that lost a race (SQLite: stale snapshot; PostgreSQL: deadlock) is tried again.
+ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A partner's message that may answer a prompt. Who and when, never what they wrote."""
+
+    chat_id: int
+    user_id: int
+    name: str
+    message_id: int
+    at: datetime
+    # The bot's message this one replies to; None for a plain message (the bot sees them all).
+    reply_to: int | None = None
+
+    @property
+    def how(self) -> str:
+        """How the answer came: "reply" or "message"."""
+        return "message" if self.reply_to is None else "reply"
+
+
+class Outcome(enum.Enum):
+    """What a message meant for the prompt it answers."""
+
+    UNKNOWN = "unknown"  # not a known partner here: take the full path, which registers them
+    IGNORED = "ignored"  # answers nothing that is open
+    UNCHANGED = "unchanged"  # this partner had answered already
+    RECORDED = "recorded"  # a new answer: the prompt's status line needs an edit
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome, and the post's new state when something was recorded."""
+
+    outcome: Outcome
+    state: AnswerState | None = None
+
+
+class _Partner(NamedTuple):
+    id: int
+    user_id: int
+    display_name: str
+    active: bool
+
+
+@dataclass
+class _Chat:
+    """One chat's rows in a batch: its partners and the posts the batch may answer."""
+
+    partners: list[_Partner] = field(default_factory=list)
+    posts: list[Post] = field(default_factory=list)
+
+
+@dataclass
+class _Writes:
+    answers: list[dict[str, object]] = field(default_factory=list)
+    posts: dict[int, Post] = field(default_factory=dict)
+
+
+class AnswerRecorder:
+    """Submit messages one by one; they are recorded in batches."""
+
+    def __init__(self, engine: AsyncEngine, *, max_batch: int = 200) -> None:
+        self._engine = engine
+        self._batcher = Batcher[Seen, Result](self._record, max_size=max_batch, name="answers")
+
+    @property
+    def batches(self) -> tuple[int, int]:
+        """Batches written and messages in them so far."""
+        return self._batcher.batches, self._batcher.items
+
+    async def submit(self, seen: Seen) -> Result:
+        """Record one message (with whatever else is waiting) and return what it meant."""
+        return await self._batcher.submit(seen)
+
+    async def _record(self, batch: Sequence[Seen]) -> list[Result]:
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                async with self._engine.begin() as conn:
+                    return await record_batch(conn, batch)
+            except DBAPIError as exc:
+                if attempt == ATTEMPTS or not _lost_race(exc):
+                    raise
+                log.info("answer batch of %d lost a race (%s); trying again", len(batch), attempt)
+                await asyncio.sleep(0.01 * attempt)
+        raise AssertionError("unreachable")
+
+
+def _lost_race(exc: DBAPIError) -> bool:
+    text = str(exc.orig).lower()
+    return "locked" in text or "deadlock" in text or "could not serialize" in text
+
+
+async def record_batch(conn: AsyncConnection, batch: Sequence[Seen]) -> list[Result]:
+    """Resolve, decide and write one batch inside the caller's transaction."""
+    chats = await _load(conn, batch)
+    answered = await _answered(conn, chats.values())
+    writes = _Writes()
+    results = [_decide(seen, chats[seen.chat_id], answered, writes) for seen in batch]
+    if writes.answers:
+        await conn.execute(ANSWERS.insert(), writes.answers)
+    if writes.posts:
+        await conn.execute(
+            update(POSTS)
+            .where(POSTS.c.id == bindparam("post_id"))
+            .values(first_answer_at=bindparam("first"), together_at=bindparam("together")),
+            [
+                {"post_id": p.id, "first": p.first_answer_at, "together": p.together_at}
+                for p in writes.posts.values()
+            ],
+        )
+    return results
+
+
+async def _load(conn: AsyncConnection, batch: Sequence[Seen]) -> dict[int, _Chat]:
+    """The batch's chats: partners, and the posts its messages may answer (locked on PG)."""
+    chats = {seen.chat_id: _Chat() for seen in batch}
+    wanted = []
+    replies = {(s.chat_id, s.reply_to) for s in batch if s.reply_to is not None}
+    if replies:
+        wanted.append(
+            and_(
+                tuple_(POSTS.c.chat_id, POSTS.c.message_id).in_(sorted(replies)),
+                POSTS.c.kind.in_(ANSWERABLE),
+            )
+        )
+    plain = [s for s in batch if s.reply_to is None]
+    if plain:
+        wanted.append(
+            and_(
+                POSTS.c.chat_id.in_(sorted({s.chat_id for s in plain})),
+                POSTS.c.kind == "evening",
+                POSTS.c.posted_at >= min(s.at for s in plain) - ANSWER_WINDOW,
+            )
+        )
+    posts = await conn.execute(
+        select(POSTS).where(or_(*wanted)).order_by(POSTS.c.id).with_for_update()
+    )
+    for row in posts:
+        chats[row.chat_id].posts.append(Post(**row._asdict()))
+    partners = await conn.execute(
+        select(
+            PARTNERS.c.chat_id,
+            PARTNERS.c.id,
+            PARTNERS.c.user_id,
+            PARTNERS.c.display_name,
+            PARTNERS.c.active,
+        )
+        .where(PARTNERS.c.chat_id.in_(sorted(chats)))
+        .order_by(PARTNERS.c.id)
+    )
+    for chat_id, *partner in partners:
+        chats[chat_id].partners.append(_Partner(*partner))
+    return chats
+
+
+async def _answered(conn: AsyncConnection, chats: Iterable[_Chat]) -> set[tuple[int, int]]:
+    """(post id, partner id) of every answer already stored for the batch's posts."""
+    post_ids = sorted(p.id for chat in chats for p in chat.posts)
+    if not post_ids:
+        return set()
+    rows = await conn.execute(
+        select(ANSWERS.c.post_id, ANSWERS.c.partner_id).where(ANSWERS.c.post_id.in_(post_ids))
+    )
+    return {(post_id, partner_id) for post_id, partner_id in rows}
+
+
+def _decide(seen: Seen, chat: _Chat, answered: set[tuple[int, int]], writes: _Writes) -> Result:
+    """What one message means, given what is stored and what this batch recorded before it."""
+    partner = next((p for p in chat.partners if p.user_id == seen.user_id), None)
+    if partner is None or not partner.active or partner.display_name != seen.name[:NAME_LENGTH]:
+        return Result(Outcome.UNKNOWN)
+    post = _answers_what(seen, chat.posts)
+    if post is None:
+        return Result(Outcome.IGNORED)
+    if (post.id, partner.id) in answered:
+        return Result(Outcome.UNCHANGED)
+    answered.add((post.id, partner.id))
+    writes.answers.append(
+        {
+            "post_id": post.id,
+            "partner_id": partner.id,
+            "answered_at": seen.at,
+            "message_id": seen.message_id,
+            "how": seen.how,
+        }
+    )
+    marks = tuple(
+        PartnerMark(p.display_name, (post.id, p.id) in answered) for p in chat.partners if p.active
+    )
+    # A couple is two people: both registered partners, or the in-person button.
+    together = bool(post.in_person) or (len(marks) >= 2 and all(m.answered for m in marks))
+    if post.first_answer_at is None:
+        post.first_answer_at = seen.at
+    if together and post.together_at is None:
+        post.together_at = seen.at
+    writes.posts[post.id] = post
+    return Result(Outcome.RECORDED, AnswerState(post, marks, together, changed=True))
+
+
+def _answers_what(seen: Seen, posts: Sequence[Post]) -> Post | None:
+    """The post a message answers: the one replied to, or the chat's open evening prompt."""
+    if seen.reply_to is not None:
+        return next(
+            (p for p in posts if p.message_id == seen.reply_to and p.kind in ANSWERABLE), None
+        )
+    evenings = [p for p in posts if p.kind == "evening"]
+    if not evenings:
+        return None
+    latest = max(evenings, key=lambda p: (p.posted_at, p.id))
+    return latest if seen.at - latest.posted_at <= ANSWER_WINDOW else None

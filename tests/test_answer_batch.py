@@ -1,0 +1,171 @@
+"""Answers recorded in batches, on a real database: SQLite always, PostgreSQL when reachable."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.answer_batch import AnswerRecorder, Outcome, Seen, record_batch
+from bot.storage.db import create_engine, session_factory
+from bot.storage.migrate import upgrade
+from bot.storage.models import Answer, Chat, Partner, Post
+
+NOW = datetime(2026, 11, 24, 19, 30, tzinfo=UTC)
+ALEX, SAM, GUEST = 101, 102, 103
+
+
+@pytest.fixture
+async def engine(any_db_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(any_db_url)
+    await upgrade(engine)
+    yield engine
+    await engine.dispose()
+
+
+async def add_couple(engine: AsyncEngine, chat_id: int, *, posts: dict[int, str]) -> None:
+    """A chat with Alex and Sam as partners and the bot's posts (message id -> kind)."""
+    async with session_factory(engine)() as session, session.begin():
+        session.add(Chat(id=chat_id, timezone="Europe/Berlin", active=True, created_at=NOW))
+        await session.flush()
+        for user_id, name in ((ALEX, "Alex"), (SAM, "Sam")):
+            session.add(Partner(chat_id=chat_id, user_id=user_id, display_name=name))
+        for message_id, kind in posts.items():
+            session.add(
+                Post(
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    kind=kind,
+                    entry_id="p-1",
+                    posted_at=NOW - timedelta(minutes=message_id),
+                )
+            )
+
+
+def reply(
+    chat_id: int, user_id: int, to: int | None, *, name: str = "", at: datetime = NOW
+) -> Seen:
+    names = {ALEX: "Alex", SAM: "Sam", GUEST: "Kim"}
+    return Seen(chat_id, user_id, name or names[user_id], 1000 + user_id, at, reply_to=to)
+
+
+async def record(engine: AsyncEngine, *batch: Seen) -> list[Outcome]:
+    async with engine.begin() as conn:
+        return [r.outcome for r in await record_batch(conn, batch)]
+
+
+async def post_row(engine: AsyncEngine, chat_id: int, message_id: int) -> Post:
+    async with session_factory(engine)() as session:
+        post = await session.scalar(
+            select(Post).where(Post.chat_id == chat_id, Post.message_id == message_id)
+        )
+        assert post is not None
+        return post
+
+
+async def answers_of(engine: AsyncEngine, chat_id: int) -> list[tuple[int, str, int | None]]:
+    async with session_factory(engine)() as session:
+        rows = await session.execute(
+            select(Partner.user_id, Answer.how, Answer.message_id)
+            .join(Answer, Answer.partner_id == Partner.id)
+            .where(Partner.chat_id == chat_id)
+            .order_by(Partner.user_id)
+        )
+        return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+async def test_one_batch_records_replies_of_many_chats_and_both_partners_of_one(
+    engine: AsyncEngine,
+) -> None:
+    await add_couple(engine, -1, posts={5: "evening"})
+    await add_couple(engine, -2, posts={7: "exercise"})
+    recorder = AnswerRecorder(engine)
+
+    results = await asyncio.gather(
+        recorder.submit(reply(-1, ALEX, 5)),
+        recorder.submit(reply(-2, SAM, 7)),
+        recorder.submit(reply(-1, SAM, 5, at=NOW + timedelta(minutes=3))),
+    )
+
+    assert [r.outcome for r in results] == [Outcome.RECORDED] * 3
+    assert recorder.batches == (1, 3)
+    first, _, second = (r.state for r in results)
+    assert first is not None and second is not None
+    assert [(m.name, m.answered) for m in first.partners] == [("Alex", True), ("Sam", False)]
+    assert not first.together
+    assert [(m.name, m.answered) for m in second.partners] == [("Alex", True), ("Sam", True)]
+    assert second.together
+    post = await post_row(engine, -1, 5)
+    assert (post.first_answer_at, post.together_at) == (NOW, NOW + timedelta(minutes=3))
+    assert await answers_of(engine, -1) == [(ALEX, "reply", 1101), (SAM, "reply", 1102)]
+    assert (await post_row(engine, -2, 7)).together_at is None
+
+
+async def test_answering_again_changes_nothing(engine: AsyncEngine) -> None:
+    await add_couple(engine, -1, posts={5: "evening"})
+
+    assert await record(engine, reply(-1, ALEX, 5)) == [Outcome.RECORDED]
+    assert await record(engine, reply(-1, ALEX, 5, at=NOW + timedelta(hours=1))) == [
+        Outcome.UNCHANGED
+    ]
+    assert await answers_of(engine, -1) == [(ALEX, "reply", 1101)]
+    assert (await post_row(engine, -1, 5)).first_answer_at == NOW
+
+
+async def test_strangers_renamed_partners_and_unknown_chats_are_left_to_the_full_path(
+    engine: AsyncEngine,
+) -> None:
+    await add_couple(engine, -1, posts={5: "evening"})
+
+    assert (
+        await record(
+            engine,
+            reply(-1, GUEST, 5),
+            reply(-1, ALEX, 5, name="Alexandra"),
+            reply(-99, ALEX, 5),
+        )
+        == [Outcome.UNKNOWN] * 3
+    )
+    assert await answers_of(engine, -1) == []
+
+
+async def test_replies_to_messages_that_take_no_answers_are_ignored(engine: AsyncEngine) -> None:
+    await add_couple(engine, -1, posts={5: "evening", 6: "activity"})
+
+    assert await record(engine, reply(-1, ALEX, 6), reply(-1, SAM, 404)) == [Outcome.IGNORED] * 2
+
+
+async def test_a_plain_message_answers_the_latest_evening_prompt_while_it_is_open(
+    engine: AsyncEngine,
+) -> None:
+    # Message 10 was posted 10 minutes before NOW, message 30 half an hour before: 10 is newer.
+    await add_couple(engine, -1, posts={30: "evening", 10: "evening", 5: "exercise"})
+
+    assert await record(engine, reply(-1, SAM, None)) == [Outcome.RECORDED]
+    assert await answers_of(engine, -1) == [(SAM, "message", 1102)]
+    assert (await post_row(engine, -1, 10)).first_answer_at == NOW
+    late = NOW + timedelta(hours=21)
+    assert await record(engine, reply(-1, ALEX, None, at=late)) == [Outcome.IGNORED]
+
+
+@pytest.mark.postgres
+async def test_two_replicas_recording_both_partners_at_once_still_see_the_couple_together(
+    pg_url: str,
+) -> None:
+    first, second = create_engine(pg_url), create_engine(pg_url)
+    try:
+        await upgrade(first)
+        for round_ in range(20):
+            chat_id = -1000 - round_
+            await add_couple(first, chat_id, posts={5: "evening"})
+            await asyncio.gather(
+                record(first, reply(chat_id, ALEX, 5)), record(second, reply(chat_id, SAM, 5))
+            )
+            assert (await post_row(first, chat_id, 5)).together_at == NOW
+    finally:
+        await first.dispose()
+        await second.dispose()
