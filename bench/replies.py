@@ -6,23 +6,27 @@
     .venv/bin/python bench/replies.py --rate 1000            # a steady 1,000 replies/s instead
 
 What it does:
-1. Seeds ``--chats`` couples. The database gets each chat, its two partners and an evening
-   prompt post, inserted directly; the emulator gets the matching group (``create_groups``) and
-   the bot's prompt message in it (``post_as_bot``, no HTTP), rendered with the bot's own
-   templates and keyboard, exactly as the sender would post it.
-2. Starts the real bot (``BotRunner``: migrations, PTB application, handlers, polling or webhook)
-   against the emulator, with rate limiting off so the bot's own ceiling is measured.
-3. Pushes ``--replies`` replies to the prompts (4 per chat by default: each partner replies twice,
-   so half are "already answered" no-ops), shuffled across chats but in order within a chat.
-   The first two replies of a chat each change the prompt's status line (an editMessageText);
-   the last two change nothing and must not edit.
+1. Starts the emulator in a second process (multiprocessing, "spawn"), linked to this one by a
+   pipe. It seeds ``--chats`` couples: the emulator gets each group (``create_groups``) and the
+   bot's prompt message in it (``post_as_bot``, no HTTP), rendered here with the bot's own
+   templates and keyboard, exactly as the sender would post it; the database gets each chat, its
+   two partners and the evening prompt post, inserted directly.
+2. Starts the real bot in this process (``BotRunner``: migrations, PTB application, handlers,
+   polling or webhook) against the emulator, with rate limiting off so the bot's own ceiling is
+   measured.
+3. The emulator process pushes ``--replies`` replies to the prompts (4 per chat by default: each
+   partner replies twice, so half are "already answered" no-ops), shuffled across chats but in
+   order within a chat. The first two replies of a chat each change the prompt's status line (an
+   editMessageText); the last two change nothing and must not edit.
 4. Checks the outcome (every answer stored once, every prompt edited exactly twice and showing
    both partners, no failed Bot API call, no error logged) and prints the figures.
 
 Load: by default the replies come as fast as the bot takes them: a closed loop keeps
 ``--window`` replies outstanding (queued in the emulator or in the bot, not yet handled); 100 is
-one getUpdates batch. ``--rate N`` instead offers N replies a second on a fixed schedule (open
-loop), whatever the bot does, to read the latency at a given load.
+one getUpdates batch. The bot's process tells the emulator's how many replies it has finished
+(at most one small message every 2 ms or every 16 replies). ``--rate N`` instead offers N replies
+a second on a fixed schedule (open loop), whatever the bot does, to read the latency at a given
+load. ``--timeout``: give up when no reply has been handled for that many seconds.
 
 Figures:
 - updates/s: replies divided by the wall time from the first reply queued in the emulator to
@@ -33,10 +37,13 @@ Figures:
   own handlers records it, after the handler's last Bot API call (the status edit) has returned.
   "in bot" is the part from PTB starting to process the update (a TypeHandler in a group before
   the bot's handlers) to the same end; the rest is waiting in the emulator and in PTB's queue.
+  Times are ``time.monotonic()`` in both processes (CLOCK_MONOTONIC on Linux, system-wide).
+- CPU: the bot process's CPU time over the run (first reply offered to last handled) per reply,
+  and the emulator process's over the same span.
 
-The emulator runs in the same process and event loop as the bot (its driver is not thread-safe),
-so its work (building updates, answering getUpdates and edits) competes with the bot's for one
-core; the figures are therefore a lower bound for the bot alone.
+The emulator (building updates, answering getUpdates and edits, delivering webhooks) runs in its
+own process, as Telegram runs on other machines, so it does not compete with the bot for one core;
+on a machine with fewer than two cores it still does. ``--profile`` profiles the bot's process.
 
 For PostgreSQL, ``--database-url`` names a server and a database to connect to; the benchmark
 creates a scratch database next to it and drops it afterwards (``bench/common.py``).
@@ -47,14 +54,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import multiprocessing
 import random
+import signal
 import socket
 import sqlite3
 import sys
 import tempfile
 import time
+import traceback
 from dataclasses import dataclass, field
 from datetime import timedelta
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
@@ -62,12 +74,13 @@ import sqlalchemy
 import telegram
 from common import ROOT, TOKEN, database, machine
 from sqlalchemy import func, insert, select, text
-from telegram import Chat, Update, User
+from telegram import Chat, InlineKeyboardMarkup, Update, User
 from telegram.ext import TypeHandler
 
 from bot.app import build_services, prepare_database
 from bot.config import Settings
 from bot.emulator import Emulator
+from bot.emulator.state import Call
 from bot.evening.compose import entry_text, evening_keyboard
 from bot.logs import setup_logging
 from bot.runner import BotRunner
@@ -77,58 +90,340 @@ from bot.storage.models import Chat as ChatRow
 
 SECRET = "bench-webhook-secret"
 REPLIES_PER_PARTNER = 2
+PROGRESS_EVERY = 16  # finished replies per progress message at most...
+PROGRESS_DELAY = 0.002  # ...or the first unsent one waits this long (seconds)
+START_TIMEOUT = 60.0  # for the emulator process to start and to seed
+
+# A reply to send: (index of the couple, 0 or 1 for the partner).
+Reply = tuple[int, int]
+# A reply's key in the timings: (chat id, message id).
+Key = tuple[int, int]
+
+
+class LinkError(RuntimeError):
+    """The other process failed or went away."""
+
+
+@dataclass(frozen=True)
+class Couple:
+    """One seeded chat as the database sees it: ids, the partners' names, the prompt's id."""
+
+    chat_id: int
+    partners: tuple[tuple[int, str], tuple[int, str]]  # (user id, first name) each
+    prompt_id: int
 
 
 @dataclass
-class Couple:
-    """One seeded chat: the emulator's group, the two partners and the prompt's message id."""
+class Outcome:
+    """What the emulator process found after the run."""
+
+    failures: list[str]
+    edits: int
+    polls: int
+    queued: dict[Key, float]
+    cpu: float
+
+
+# -- the pipe ---------------------------------------------------------------------------------
+
+
+class Link:
+    """One end of the pipe between the processes, read from the event loop without blocking it.
+
+    Messages are tuples ``(tag, *payload)``. ``("finished", n)`` (the bot has finished n replies)
+    only updates ``finished``; the rest wait in order for ``receive``. ``("error", traceback)``
+    or the other end closing makes ``receive`` raise.
+    """
+
+    def __init__(self, conn: Connection, peer: str) -> None:
+        self.conn = conn
+        self.peer = peer  # the process at the other end, for errors
+        self.finished = 0
+        self.progressed = asyncio.Event()
+        self.broken = asyncio.Event()
+        self._inbox: asyncio.Queue[tuple[Any, ...] | None] = asyncio.Queue()
+        self._loop = asyncio.get_running_loop()
+        self._loop.add_reader(conn.fileno(), self._read)
+
+    def _read(self) -> None:
+        try:
+            while self.conn.poll():
+                message = self.conn.recv()
+                if message[0] == "finished":
+                    self.finished = message[1]
+                    self.progressed.set()
+                else:
+                    self._inbox.put_nowait(message)
+                    if message[0] == "error":
+                        self.broken.set()
+        except (EOFError, OSError):
+            self._loop.remove_reader(self.conn.fileno())
+            self._inbox.put_nowait(None)
+            self.broken.set()
+
+    def send(self, *message: Any) -> None:
+        """Send one message (a small one does not block)."""
+        self.conn.send(message)
+
+    async def receive(self, tag: str) -> tuple[Any, ...]:
+        """The payload of the next message, which must carry this tag."""
+        message = await self._inbox.get()
+        if message is None:
+            self._inbox.put_nowait(None)
+            raise LinkError(f"{self.peer} closed the pipe")
+        if message[0] == "error":
+            raise LinkError(f"{self.peer} failed:\n{message[1]}")
+        if message[0] != tag:
+            raise LinkError(f"expected {tag!r} from {self.peer}, got {message[0]!r}")
+        return message[1:]
+
+    def detach(self) -> None:
+        """Stop reading from the event loop (the connection stays open)."""
+        if not self.conn.closed:
+            self._loop.remove_reader(self.conn.fileno())
+
+
+# -- the emulator process ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Group:
+    """One seeded chat as the emulator sees it."""
 
     chat: Chat
     partners: tuple[User, User]
     prompt_id: int
 
+    def couple(self) -> Couple:
+        """The same chat for the database."""
+        a, b = self.partners
+        return Couple(self.chat.id, ((a.id, a.first_name), (b.id, b.first_name)), self.prompt_id)
+
+
+def emulator_process(conn: Connection, window: int, rate: float) -> None:
+    """The child's entry point: serve, seed, push and check until the bot's process is done."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    try:
+        asyncio.run(serve(conn, window, rate))
+    except LinkError:
+        sys.exit(1)  # the bot's process went away or failed: it reports, not this one
+    except BaseException:
+        failure = traceback.format_exc()
+        try:
+            conn.send(("error", failure))  # the bot's process reports it
+        except OSError:
+            print(failure, file=sys.stderr)  # ...unless it is gone
+        sys.exit(1)
+    finally:
+        conn.close()
+
+
+async def serve(conn: Connection, window: int, rate: float) -> None:
+    """The emulator's side of the run, step by step as the bot's process asks."""
+    link = Link(conn, "the bot's process")
+    try:
+        async with Emulator(token=TOKEN) as emu:
+            link.send("url", emu.url)
+            rendered, keyboard, chats = await link.receive("seed")
+            groups = seed_emulator(emu, rendered, keyboard, chats)
+            link.send("couples", [g.couple() for g in groups])
+            (plan,) = await link.receive("go")
+            mark = emu.mark()
+            cpu = time.process_time()
+            queued = await push(emu, link, groups, plan, window, rate)
+            cpu = time.process_time() - cpu
+            try:
+                await emu.settle(quiet=0.2, timeout=30)
+                link.send("settled", None)
+            except TimeoutError as exc:
+                link.send("settled", f"the emulator did not settle: {exc}")
+            await link.receive("check")  # the bot has stopped
+            calls = emu.calls[mark:]
+            failures = check(emu, groups, plan, calls)
+            edits = sum(1 for c in calls if c.method == "editMessageText" and c.ok)
+            polls = sum(1 for c in calls if c.method == "getUpdates")
+            link.send("outcome", Outcome(failures, edits, polls, queued, cpu))
+    finally:
+        link.detach()
+
+
+def seed_emulator(
+    emu: Emulator, rendered: list[str], keyboard: InlineKeyboardMarkup, chats: int
+) -> list[Group]:
+    """Groups with two partners each and the bot's evening prompt in every one."""
+    groups = []
+    for i in range(chats):
+        a = emu.create_user(f"Alex{i}")
+        b = emu.create_user(f"Sam{i}")
+        [chat] = emu.create_groups(1, [a, b], title="Couple")
+        prompt = emu.post_as_bot(chat, rendered[i % len(rendered)], reply_markup=keyboard)
+        groups.append(Group(chat, (a, b), prompt.message_id))
+    return groups
+
+
+async def push(
+    emu: Emulator, link: Link, groups: list[Group], plan: list[Reply], window: int, rate: float
+) -> dict[Key, float]:
+    """Push the replies until the bot's process says stop; when each was queued."""
+    queued: dict[Key, float] = {}
+    pusher = asyncio.ensure_future(
+        push_open(emu, groups, plan, queued, rate)
+        if rate > 0
+        else push_closed(emu, link, groups, plan, queued, window)
+    )
+    stop = asyncio.ensure_future(link.receive("settle"))
+    try:
+        await asyncio.wait({pusher, stop}, return_when=asyncio.FIRST_COMPLETED)
+        if pusher.done():
+            pusher.result()  # raises if pushing failed
+        await stop  # (on a timeout the bot's process says stop before all are pushed)
+    finally:
+        pusher.cancel()
+        stop.cancel()
+    return queued
+
+
+async def push_closed(
+    emu: Emulator,
+    link: Link,
+    groups: list[Group],
+    plan: list[Reply],
+    queued: dict[Key, float],
+    window: int,
+) -> None:
+    """Keep `window` replies outstanding (queued here, not yet finished there) until all are."""
+    for n, (index, turn) in enumerate(plan):
+        while len(queued) - link.finished >= window:
+            link.progressed.clear()
+            await link.progressed.wait()
+        group = groups[index]
+        message = emu.send_message(
+            group.chat, group.partners[turn], f"reply {n}", reply_to=group.prompt_id
+        )
+        # time.monotonic is CLOCK_MONOTONIC on Linux: one clock for both processes.
+        queued[(group.chat.id, message.message_id)] = time.monotonic()
+        if n % 50 == 49:
+            await asyncio.sleep(0)  # let the emulator answer a waiting long poll meanwhile
+
+
+async def push_open(
+    emu: Emulator, groups: list[Group], plan: list[Reply], queued: dict[Key, float], rate: float
+) -> None:
+    """Queue replies on a fixed schedule of `rate` a second."""
+    start = time.monotonic()
+    for n, (index, turn) in enumerate(plan):
+        due = start + n / rate
+        delay = due - time.monotonic()
+        if delay > 0.001:
+            await asyncio.sleep(delay)
+        group = groups[index]
+        message = emu.send_message(
+            group.chat, group.partners[turn], f"reply {n}", reply_to=group.prompt_id
+        )
+        # The scheduled moment, not the actual one: falling behind counts against the bot.
+        queued[(group.chat.id, message.message_id)] = min(due, time.monotonic())
+
+
+def check(emu: Emulator, groups: list[Group], plan: list[Reply], calls: list[Call]) -> list[str]:
+    """What must be true of the Bot API calls and the prompts after the run, whatever the speed."""
+    failed = [c for c in calls if not c.ok and c.method != "getUpdates"]
+    failures = [f"{c.method} failed: {c.status} {c.error}" for c in failed[:5]]
+    edits: dict[int, int] = {}
+    for call in calls:
+        if call.method == "editMessageText" and call.ok:
+            chat_id = int(call.params["chat_id"])
+            edits[chat_id] = edits.get(chat_id, 0) + 1
+    others = {c.method for c in calls} - {"getUpdates", "editMessageText"}
+    if others:
+        failures.append(f"unexpected calls: {sorted(others)}")
+    replied = replied_by(plan)
+    for index, group in enumerate(groups):
+        chat_id = group.chat.id
+        expected = len(replied.get(index, ()))
+        if edits.get(chat_id, 0) != expected:
+            failures.append(f"chat {chat_id}: {edits.get(chat_id, 0)} edits, expected {expected}")
+            continue
+        if expected == 2:
+            prompt = next(
+                m for m in emu.bot_messages(group.chat) if m.message_id == group.prompt_id
+            )
+            a, b = (p.first_name for p in group.partners)
+            if f"{a} ✓ · {b} ✓" not in (prompt.text or "") or prompt.reply_markup is not None:
+                failures.append(f"chat {chat_id}: the prompt does not show both answers")
+    return failures[:20]
+
+
+# -- the bot's process ------------------------------------------------------------------------
+
 
 @dataclass
 class Tracker:
-    """Queued, started and finished times of every reply, keyed by (chat id, message id)."""
+    """Started and finished times of every reply the bot handled, keyed by (chat id, message id).
+
+    The queued times are taken in the emulator's process.
+    """
 
     total: int
-    window: int
-    queued: dict[tuple[int, int], float] = field(default_factory=dict)
-    started: dict[tuple[int, int], float] = field(default_factory=dict)
-    finished: dict[tuple[int, int], float] = field(default_factory=dict)
-    room: asyncio.Event = field(default_factory=asyncio.Event)
+    progress: Progress | None
+    started: dict[Key, float] = field(default_factory=dict)
+    finished: dict[Key, float] = field(default_factory=dict)
+    last: float = field(default_factory=time.monotonic)
     done: asyncio.Event = field(default_factory=asyncio.Event)
 
-    @property
-    def outstanding(self) -> int:
-        """Replies queued but not yet handled."""
-        return len(self.queued) - len(self.finished)
+    def __post_init__(self) -> None:
+        if self.total == 0:
+            self.done.set()
 
     async def on_start(self, update: Update, _ctx: Ctx) -> None:
         """PTB began processing the update (runs before the bot's own handlers)."""
         key = _key(update)
         if key is not None:
-            self.started.setdefault(key, time.perf_counter())
+            self.started.setdefault(key, time.monotonic())
 
     async def on_finish(self, update: Update, _ctx: Ctx) -> None:
         """The bot's handlers are done with the update (runs after them)."""
         key = _key(update)
-        if key is None or key not in self.queued or key in self.finished:
+        if key is None or key in self.finished:
             return
-        self.finished[key] = time.perf_counter()
-        if self.outstanding < self.window:
-            self.room.set()
-        if len(self.finished) == self.total:
+        self.last = self.finished[key] = time.monotonic()
+        count = len(self.finished)
+        if self.progress is not None:
+            self.progress.update(count)
+        if count == self.total:
             self.done.set()
 
 
-def _key(update: Update) -> tuple[int, int] | None:
-    message = update.effective_message
+def _key(update: Update) -> Key | None:
+    message = update.message  # the replies are the only new messages during the run
     return (message.chat_id, message.message_id) if message is not None else None
 
 
-# -- databases --------------------------------------------------------------------------------
+class Progress:
+    """Tells the emulator's process how many replies the bot finished, in few small messages."""
+
+    def __init__(self, link: Link, total: int) -> None:
+        self.link = link
+        self.total = total
+        self.count = 0
+        self.sent = 0
+        self._timer: asyncio.TimerHandle | None = None
+
+    def update(self, count: int) -> None:
+        """`count` replies are finished: send now, or within PROGRESS_DELAY."""
+        self.count = count
+        if count - self.sent >= PROGRESS_EVERY or count == self.total:
+            self.flush()
+        elif self._timer is None:
+            self._timer = asyncio.get_running_loop().call_later(PROGRESS_DELAY, self.flush)
+
+    def flush(self) -> None:
+        """Send the latest count."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self.count > self.sent:
+            self.link.send("finished", self.count)
+            self.sent = self.count
 
 
 async def database_name(services: Services) -> str:
@@ -140,23 +435,16 @@ async def database_name(services: Services) -> str:
     return f"PostgreSQL {version} (asyncpg, 127.0.0.1)"
 
 
-# -- seeding ----------------------------------------------------------------------------------
-
-
-def seed_emulator(emu: Emulator, services: Services, chats: int) -> list[Couple]:
-    """Groups with two partners each and the bot's evening prompt in every one."""
+async def seed(services: Services, link: Link, chats: int) -> list[Couple]:
+    """Have the emulator seed its groups and prompts, then put the same couples in the database."""
     texts = services.texts
     prompts = services.library.current.prompts
-    keyboard = evening_keyboard(texts)
     rendered = [entry_text(texts, p) for p in prompts]
-    couples = []
-    for i in range(chats):
-        a = emu.create_user(f"Alex{i}")
-        b = emu.create_user(f"Sam{i}")
-        [chat] = emu.create_groups(1, [a, b], title="Couple")
-        prompt = emu.post_as_bot(chat, rendered[i % len(prompts)], reply_markup=keyboard)
-        couples.append(Couple(chat, (a, b), prompt.message_id))
-    return couples
+    link.send("seed", rendered, evening_keyboard(texts), chats)
+    async with asyncio.timeout(START_TIMEOUT):
+        (couples,) = await link.receive("couples")
+    await seed_database(services, couples)
+    return list(couples)
 
 
 async def seed_database(services: Services, couples: list[Couple]) -> None:
@@ -165,17 +453,17 @@ async def seed_database(services: Services, couples: list[Couple]) -> None:
     prompts = services.library.current.prompts
     zone = services.settings.default_timezone
     chats = [
-        {"id": c.chat.id, "timezone": zone, "active": True, "created_at": now - timedelta(days=7)}
+        {"id": c.chat_id, "timezone": zone, "active": True, "created_at": now - timedelta(days=7)}
         for c in couples
     ]
     partners = [
-        {"chat_id": c.chat.id, "user_id": user.id, "display_name": user.first_name}
+        {"chat_id": c.chat_id, "user_id": user_id, "display_name": name}
         for c in couples
-        for user in c.partners
+        for user_id, name in c.partners
     ]
     posts = [
         {
-            "chat_id": c.chat.id,
+            "chat_id": c.chat_id,
             "message_id": c.prompt_id,
             "kind": "evening",
             "entry_id": prompts[i % len(prompts)].id,
@@ -189,47 +477,24 @@ async def seed_database(services: Services, couples: list[Couple]) -> None:
                 await conn.execute(insert(table), rows[start : start + 1000])
 
 
-def reply_plan(couples: list[Couple], replies: int, seed: int) -> list[tuple[Couple, User]]:
+def reply_plan(chats: int, replies: int, seed: int) -> list[Reply]:
     """Who replies when: partners take turns, twice each; chats interleave at random."""
     rng = random.Random(seed)
     per_chat = 2 * REPLIES_PER_PARTNER
     events: list[tuple[float, int, int]] = []  # (time, chat index, turn)
-    for index in range(len(couples)):
+    for index in range(chats):
         times = sorted(rng.random() for _ in range(per_chat))
         events.extend((t, index, turn) for turn, t in enumerate(times))
     events.sort()
-    plan = [(couples[i], couples[i].partners[turn % 2]) for _, i, turn in events]
-    return plan[:replies]
+    return [(i, turn % 2) for _, i, turn in events][:replies]
 
 
-# -- the run ----------------------------------------------------------------------------------
-
-
-async def push_closed(emu: Emulator, plan: list[tuple[Couple, User]], tracker: Tracker) -> None:
-    """Keep `window` replies outstanding until all are queued."""
-    for n, (couple, user) in enumerate(plan):
-        while tracker.outstanding >= tracker.window:
-            tracker.room.clear()
-            await tracker.room.wait()
-        message = emu.send_message(couple.chat, user, f"reply {n}", reply_to=couple.prompt_id)
-        tracker.queued[(couple.chat.id, message.message_id)] = time.perf_counter()
-        if n % 50 == 49:
-            await asyncio.sleep(0)  # let the emulator answer a waiting long poll meanwhile
-
-
-async def push_open(
-    emu: Emulator, plan: list[tuple[Couple, User]], tracker: Tracker, rate: float
-) -> None:
-    """Queue replies on a fixed schedule of `rate` a second."""
-    start = time.perf_counter()
-    for n, (couple, user) in enumerate(plan):
-        due = start + n / rate
-        delay = due - time.perf_counter()
-        if delay > 0.001:
-            await asyncio.sleep(delay)
-        message = emu.send_message(couple.chat, user, f"reply {n}", reply_to=couple.prompt_id)
-        # The scheduled moment, not the actual one: falling behind counts against the bot.
-        tracker.queued[(couple.chat.id, message.message_id)] = min(due, time.perf_counter())
+def replied_by(plan: list[Reply]) -> dict[int, set[int]]:
+    """Couple index -> the partners (0, 1) who replied at least once."""
+    replied: dict[int, set[int]] = {}
+    for index, partner in plan:
+        replied.setdefault(index, set()).add(partner)
+    return replied
 
 
 class ProblemCounter(logging.Handler):
@@ -269,114 +534,127 @@ def settings_for(args: argparse.Namespace, url: str, api_url: str) -> Settings:
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
-async def run(args: argparse.Namespace) -> int:
-    """Seed, start the bot, push the replies, check and report; the exit status."""
-    problems = ProblemCounter()
-    async with Emulator(token=TOKEN) as emu, database(args.database_url) as url:
-        settings = settings_for(args, url, emu.url)
-        services = build_services(settings)
-        log_file = Path(tempfile.gettempdir()) / "qt-bench-replies.log"
-        setup_logging(settings.log_level, TOKEN)
-        # The bot logs as in production, but to a file: its cost is part of the figures.
-        logging.getLogger().handlers[0].setStream(log_file.open("w"))  # type: ignore[attr-defined]
-        logging.getLogger().addHandler(problems)
-
-        t = time.perf_counter()
-        await prepare_database(services)
-        couples = seed_emulator(emu, services, args.chats)
-        await seed_database(services, couples)
-        plan = reply_plan(couples, args.replies, args.seed)
-        seeded = time.perf_counter() - t
-        db_name = await database_name(services)
-
-        runner = BotRunner(services)
-        tracker = Tracker(total=len(plan), window=args.window)
-        runner.app.add_handler(TypeHandler(Update, tracker.on_start), group=-1)
-        runner.app.add_handler(TypeHandler(Update, tracker.on_finish), group=1)
-        await runner.start()
-        mark = emu.mark()
-        profiler = None
-        if args.profile:
-            import cProfile
-
-            profiler = cProfile.Profile()
-            profiler.enable()
-        try:
-            if args.rate > 0:
-                pusher = push_open(emu, plan, tracker, args.rate)
-            else:
-                pusher = push_closed(emu, plan, tracker)
-            await pusher
-            try:
-                await asyncio.wait_for(tracker.done.wait(), timeout=args.timeout)
-            except TimeoutError:
+async def wait_for_replies(tracker: Tracker, link: Link, patience: float) -> None:
+    """Until the bot handled every reply, or none for `patience` seconds; raise if the child fails."""
+    broken = asyncio.ensure_future(link.broken.wait())
+    try:
+        while not tracker.done.is_set():
+            idle = time.monotonic() - tracker.last
+            if idle >= patience:
                 print(
-                    f"timed out: {len(tracker.finished)} of {len(plan)} replies handled",
+                    f"timed out: {len(tracker.finished)} of {tracker.total} replies handled",
                     file=sys.stderr,
                 )
-            if profiler is not None:
-                profiler.disable()
-                profiler.dump_stats(args.profile)
-            await emu.settle(quiet=0.2, timeout=30)
-        finally:
-            await runner.stop()
-        calls = emu.calls[mark:]
-        failures = check(emu, couples, plan, calls, problems.records)
-        failures += await check_database(services, plan)
-        at_once = runner.app.update_processor.max_concurrent_updates
-        report(args, db_name, seeded, at_once, tracker, calls, failures)
-        return 1 if failures else 0
+                return
+            done = asyncio.ensure_future(tracker.done.wait())
+            await asyncio.wait(
+                {done, broken}, timeout=patience - idle, return_when=asyncio.FIRST_COMPLETED
+            )
+            done.cancel()
+            if broken.done():
+                await link.receive("nothing")  # raises LinkError with the child's error
+    finally:
+        broken.cancel()
+
+
+async def run(args: argparse.Namespace) -> int:
+    """Start the emulator's process, run the benchmark against it, and always stop it."""
+    context = multiprocessing.get_context("spawn")  # never fork a process with an event loop
+    here, there = context.Pipe()
+    child = context.Process(
+        target=emulator_process, args=(there, args.window, args.rate), name="emulator", daemon=True
+    )
+    child.start()
+    there.close()
+    link = Link(here, "the emulator's process")
+    try:
+        async with asyncio.timeout(START_TIMEOUT):
+            (url,) = await link.receive("url")
+        async with database(args.database_url) as db_url:
+            return await bench(args, link, url, db_url, child)
+    finally:
+        link.detach()
+        here.close()  # the emulator's process, if still there, sees the end of the pipe and exits
+        stop_process(child)
+
+
+def stop_process(child: BaseProcess) -> None:
+    """Wait a little for the emulator's process to exit (it does once done), else end it."""
+    child.join(timeout=5)
+    if child.is_alive():
+        child.terminate()
+        child.join(timeout=5)
+    if child.is_alive():
+        child.kill()
+        child.join()
+
+
+async def bench(
+    args: argparse.Namespace, link: Link, api_url: str, db_url: str, child: BaseProcess
+) -> int:
+    """Seed, start the bot, have the replies pushed, check and report; the exit status."""
+    problems = ProblemCounter()
+    settings = settings_for(args, db_url, api_url)
+    services = build_services(settings)
+    log_file = Path(tempfile.gettempdir()) / "qt-bench-replies.log"
+    setup_logging(settings.log_level, TOKEN)
+    # The bot logs as in production, but to a file: its cost is part of the figures.
+    logging.getLogger().handlers[0].setStream(log_file.open("w"))  # type: ignore[attr-defined]
+    logging.getLogger().addHandler(problems)
+
+    t = time.monotonic()
+    await prepare_database(services)
+    couples = await seed(services, link, args.chats)
+    plan = reply_plan(len(couples), args.replies, args.seed)
+    seeded = time.monotonic() - t
+    db_name = await database_name(services)
+
+    runner = BotRunner(services)
+    progress = Progress(link, len(plan)) if args.rate <= 0 else None
+    tracker = Tracker(total=len(plan), progress=progress)
+    runner.app.add_handler(TypeHandler(Update, tracker.on_start), group=-1)
+    runner.app.add_handler(TypeHandler(Update, tracker.on_finish), group=1)
+    await runner.start()
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    try:
+        cpu = time.process_time()
+        tracker.last = time.monotonic()
+        link.send("go", plan)
+        await wait_for_replies(tracker, link, args.timeout)
+        cpu = time.process_time() - cpu
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(args.profile)
+        link.send("settle")
+        async with asyncio.timeout(60):
+            (unsettled,) = await link.receive("settled")
+    finally:
+        await runner.stop()
+    link.send("check")
+    async with asyncio.timeout(60):
+        (outcome,) = await link.receive("outcome")
+    failures = [f"logged: {line}" for line in problems.records[:5]]
+    failures += [unsettled] if unsettled else []
+    failures = (failures + outcome.failures)[:20]
+    failures += await check_database(services, plan)
+    at_once = runner.app.update_processor.max_concurrent_updates
+    report(args, db_name, seeded, at_once, tracker, outcome, cpu, child.pid, failures)
+    return 1 if failures else 0
 
 
 # -- checks and report ------------------------------------------------------------------------
 
 
-def check(
-    emu: Emulator,
-    couples: list[Couple],
-    plan: list[tuple[Couple, User]],
-    calls: list[Any],
-    logged: list[str],
-) -> list[str]:
-    """What must be true after the run, whatever the speed."""
-    failures = [f"logged: {line}" for line in logged[:5]]
-    failed = [c for c in calls if not c.ok and c.method != "getUpdates"]
-    failures += [f"{c.method} failed: {c.status} {c.error}" for c in failed[:5]]
-    edits: dict[int, int] = {}
-    for call in calls:
-        if call.method == "editMessageText" and call.ok:
-            chat_id = int(call.params["chat_id"])
-            edits[chat_id] = edits.get(chat_id, 0) + 1
-    others = {c.method for c in calls} - {"getUpdates", "editMessageText"}
-    if others:
-        failures.append(f"unexpected calls: {sorted(others)}")
-    replied: dict[int, set[int]] = {}
-    for couple, user in plan:
-        replied.setdefault(couple.chat.id, set()).add(user.id)
-    for couple in couples:
-        expected = len(replied.get(couple.chat.id, ()))
-        if edits.get(couple.chat.id, 0) != expected:
-            failures.append(
-                f"chat {couple.chat.id}: {edits.get(couple.chat.id, 0)} edits, expected {expected}"
-            )
-            continue
-        if expected == 2:
-            prompt = next(
-                m for m in emu.bot_messages(couple.chat) if m.message_id == couple.prompt_id
-            )
-            a, b = (p.first_name for p in couple.partners)
-            if f"{a} ✓ · {b} ✓" not in (prompt.text or "") or prompt.reply_markup is not None:
-                failures.append(f"chat {couple.chat.id}: the prompt does not show both answers")
-    return failures[:20]
-
-
-async def check_database(services: Services, plan: list[tuple[Couple, User]]) -> list[str]:
+async def check_database(services: Services, plan: list[Reply]) -> list[str]:
     """Every partner who replied has one answer stored; prompts both replied to are settled."""
-    replied: dict[int, set[int]] = {}
-    for couple, user in plan:
-        replied.setdefault(couple.chat.id, set()).add(user.id)
-    expected = sum(len(users) for users in replied.values())
-    both = sum(1 for users in replied.values() if len(users) == 2)
+    replied = replied_by(plan)
+    expected = sum(len(partners) for partners in replied.values())
+    both = sum(1 for partners in replied.values() if len(partners) == 2)
     async with services.sessions() as session:
         answers = await session.scalar(select(func.count()).select_from(Answer))
         together = await session.scalar(
@@ -404,19 +682,20 @@ def report(
     seeded: float,
     at_once: int,
     tracker: Tracker,
-    calls: list[Any],
+    outcome: Outcome,
+    cpu: float,
+    child_pid: int | None,
     failures: list[str],
 ) -> None:
     """Print the figures."""
-    keys = [k for k in tracker.queued if k in tracker.finished]
+    queued = outcome.queued
+    keys = [k for k in queued if k in tracker.finished]
     ms = 1000.0
-    total = sorted((tracker.finished[k] - tracker.queued[k]) * ms for k in keys)
+    total = sorted((tracker.finished[k] - queued[k]) * ms for k in keys)
     in_bot = sorted(
         (tracker.finished[k] - tracker.started[k]) * ms for k in keys if k in tracker.started
     )
-    wall = max(tracker.finished.values()) - min(tracker.queued.values()) if keys else 0.0
-    edits = sum(1 for c in calls if c.method == "editMessageText" and c.ok)
-    polls = sum(1 for c in calls if c.method == "getUpdates")
+    wall = max(tracker.finished[k] for k in keys) - min(queued.values()) if keys else 0.0
     load = f"open loop at {args.rate:g}/s" if args.rate > 0 else f"window {args.window}"
     print(
         f"machine   {machine()}; python-telegram-bot {telegram.__version__}, "
@@ -424,15 +703,21 @@ def report(
     )
     print(f"database  {db_name}")
     print(
-        f"run       {args.mode}, {args.chats} chats, {len(tracker.queued)} replies "
+        f"run       {args.mode}, {args.chats} chats, {len(queued)} replies "
         f"({load}), {at_once} updates at once, rate limit {'on' if args.rate_limit else 'off'}, "
         f"log {args.log_level}; "
         f"seeded in {seeded:.1f} s"
     )
     print(
-        f"handled   {len(keys)} replies in {wall:.2f} s: {len(keys) / wall if wall else 0:.0f} "
-        f"updates/s; {edits} status edits, {polls} getUpdates calls"
+        f"emulator  in its own process (pid {child_pid}), not the bot's; "
+        f"{outcome.cpu:.1f} s CPU over the run"
     )
+    print(
+        f"handled   {len(keys)} replies in {wall:.2f} s: {len(keys) / wall if wall else 0:.0f} "
+        f"updates/s; {outcome.edits} status edits, {outcome.polls} getUpdates calls"
+    )
+    per_reply = cpu / len(keys) if keys else float("nan")
+    print(f"bot CPU   {cpu:.1f} s over the run: {per_reply * ms:.2f} ms per reply")
     for name, values in (("latency", total), ("in bot", in_bot)):
         print(
             f"{name:<9} p50 {percentile(values, 50):.1f} ms, p95 {percentile(values, 95):.1f} "
@@ -459,12 +744,17 @@ def main() -> int:
     parser.add_argument("--rate-limit", action="store_true", help="the bot's Telegram limiter")
     parser.add_argument("--log-level", default="INFO")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--timeout", type=float, default=600.0)
-    parser.add_argument("--profile", metavar="FILE", help="write a cProfile of the run to FILE")
+    parser.add_argument(
+        "--timeout", type=float, default=600.0, help="give up after this long with no reply handled"
+    )
+    parser.add_argument("--profile", metavar="FILE", help="write a cProfile of the bot's process")
     args = parser.parse_args()
     if args.replies > args.chats * 2 * REPLIES_PER_PARTNER:
         parser.error(f"at most {2 * REPLIES_PER_PARTNER} replies per chat")
-    return asyncio.run(run(args))
+    try:
+        return asyncio.run(run(args))
+    except KeyboardInterrupt:
+        return 130  # the emulator's process and the scratch database are gone by now
 
 
 if __name__ == "__main__":

@@ -24,10 +24,10 @@ from bot.transport import AiohttpRequest
 
 log = logging.getLogger(__name__)
 
-# Updates handled at once (of different chats: one chat's updates go one after another). On
-# PostgreSQL this overlaps the database round trips of several chats; SQLite has one writer and
-# waits for its lock by sleeping, so more than a few at once only lengthens the slowest updates.
-# Both stay well under the connection pool (15 on SQLite, 20 on PostgreSQL).
+# Updates handled at once (of different chats: one chat's updates go one after another).
+# Replies, most of the traffic, wait on the answer batcher (bot.answer_batch) without holding a
+# connection, and the more wait, the bigger and cheaper the batch. Commands open their own
+# transaction; past the connection pool (15 on SQLite, 20 on PostgreSQL) they wait their turn.
 UPDATE_CONCURRENCY = {"sqlite": 32, "postgresql": 32}
 
 # Everything the bot reacts to; chat_member is absent on purpose (it needs admin rights and
