@@ -22,16 +22,19 @@ import asyncio
 import enum
 import logging
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple, cast
 
 from sqlalchemy import Table, and_, bindparam, or_, select, tuple_, update
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.answers import ANSWER_WINDOW, ANSWERABLE, AnswerState, PartnerMark
 from bot.batching import Batcher
+from bot.storage.db import sync_engine_like
 from bot.storage.models import Answer, Partner, Post
 from bot.storage.partners import NAME_LENGTH
 
@@ -106,6 +109,18 @@ class AnswerRecorder:
     def __init__(self, engine: AsyncEngine, *, max_batch: int = 200) -> None:
         self._engine = engine
         self._batcher = Batcher[Seen, Result](self._record, max_size=max_batch, name="answers")
+        # SQLite (a file; not an in-memory database, which a second connection would not see):
+        # a batch runs whole on a plain connection, right on the event loop. Through aiosqlite
+        # every statement, begin and commit is a round trip to a worker thread, and those
+        # hand-offs, not the SQL, were most of a batch's cost and most of a reply's latency.
+        self._sqlite = engine.dialect.name == "sqlite" and engine.url.database not in (
+            None,
+            "",
+            ":memory:",
+        )
+        self._inline: Engine | None = None  # never waits for a lock: fails instead
+        self._patient: Engine | None = None  # waits for a lock, in its own thread
+        self._thread: ThreadPoolExecutor | None = None
 
     @property
     def batches(self) -> tuple[int, int]:
@@ -116,11 +131,23 @@ class AnswerRecorder:
         """Record one message (with whatever else is waiting) and return what it meant."""
         return await self._batcher.submit(seen)
 
+    async def close(self) -> None:
+        """Release the SQLite connections and thread (made again when needed)."""
+        if self._thread is not None:
+            self._thread.shutdown(wait=True)
+            self._thread = None
+        for engine in (self._inline, self._patient):
+            if engine is not None:
+                engine.dispose()
+        self._inline = self._patient = None
+
     async def _record(self, batch: Sequence[Seen]) -> list[Result]:
         for attempt in range(1, ATTEMPTS + 1):
             try:
+                if self._sqlite:
+                    return await self._on_sqlite(batch)
                 async with self._engine.begin() as conn:
-                    return await record_batch(conn, batch)
+                    return await conn.run_sync(record_batch, batch)
             except DBAPIError as exc:
                 if attempt == ATTEMPTS or not _lost_race(exc):
                     raise
@@ -128,22 +155,43 @@ class AnswerRecorder:
                 await asyncio.sleep(0.01 * attempt)
         raise AssertionError("unreachable")
 
+    async def _on_sqlite(self, batch: Sequence[Seen]) -> list[Result]:
+        if self._inline is None:
+            self._inline = sync_engine_like(self._engine, wait=False)
+        try:
+            return _in_transaction(self._inline, batch)
+        except OperationalError as exc:
+            if not _lost_race(exc):
+                raise
+        # Another connection (the evening sender, a command) holds the write lock: wait for it
+        # in a thread, never on the event loop.
+        if self._patient is None or self._thread is None:
+            self._patient = sync_engine_like(self._engine)
+            self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answers")
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._thread, _in_transaction, self._patient, batch)
+
+
+def _in_transaction(engine: Engine, batch: Sequence[Seen]) -> list[Result]:
+    with engine.begin() as conn:
+        return record_batch(conn, batch)
+
 
 def _lost_race(exc: DBAPIError) -> bool:
     text = str(exc.orig).lower()
     return "locked" in text or "deadlock" in text or "could not serialize" in text
 
 
-async def record_batch(conn: AsyncConnection, batch: Sequence[Seen]) -> list[Result]:
+def record_batch(conn: Connection, batch: Sequence[Seen]) -> list[Result]:
     """Resolve, decide and write one batch inside the caller's transaction."""
-    chats = await _load(conn, batch)
-    answered = await _answered(conn, chats.values())
+    chats = _load(conn, batch)
+    answered = _answered(conn, chats.values())
     writes = _Writes()
     results = [_decide(seen, chats[seen.chat_id], answered, writes) for seen in batch]
     if writes.answers:
-        await conn.execute(ANSWERS.insert(), writes.answers)
+        conn.execute(ANSWERS.insert(), writes.answers)
     if writes.posts:
-        await conn.execute(
+        conn.execute(
             update(POSTS)
             .where(POSTS.c.id == bindparam("post_id"))
             .values(first_answer_at=bindparam("first"), together_at=bindparam("together")),
@@ -155,7 +203,7 @@ async def record_batch(conn: AsyncConnection, batch: Sequence[Seen]) -> list[Res
     return results
 
 
-async def _load(conn: AsyncConnection, batch: Sequence[Seen]) -> dict[int, _Chat]:
+def _load(conn: Connection, batch: Sequence[Seen]) -> dict[int, _Chat]:
     """The batch's chats: partners, and the posts its messages may answer (locked on PG)."""
     chats = {seen.chat_id: _Chat() for seen in batch}
     wanted = []
@@ -176,12 +224,10 @@ async def _load(conn: AsyncConnection, batch: Sequence[Seen]) -> dict[int, _Chat
                 POSTS.c.posted_at >= min(s.at for s in plain) - ANSWER_WINDOW,
             )
         )
-    posts = await conn.execute(
-        select(POSTS).where(or_(*wanted)).order_by(POSTS.c.id).with_for_update()
-    )
+    posts = conn.execute(select(POSTS).where(or_(*wanted)).order_by(POSTS.c.id).with_for_update())
     for row in posts:
         chats[row.chat_id].posts.append(Post(**row._asdict()))
-    partners = await conn.execute(
+    partners = conn.execute(
         select(
             PARTNERS.c.chat_id,
             PARTNERS.c.id,
@@ -197,12 +243,12 @@ async def _load(conn: AsyncConnection, batch: Sequence[Seen]) -> dict[int, _Chat
     return chats
 
 
-async def _answered(conn: AsyncConnection, chats: Iterable[_Chat]) -> set[tuple[int, int]]:
+def _answered(conn: Connection, chats: Iterable[_Chat]) -> set[tuple[int, int]]:
     """(post id, partner id) of every answer already stored for the batch's posts."""
     post_ids = sorted(p.id for chat in chats for p in chat.posts)
     if not post_ids:
         return set()
-    rows = await conn.execute(
+    rows = conn.execute(
         select(ANSWERS.c.post_id, ANSWERS.c.partner_id).where(ANSWERS.c.post_id.in_(post_ids))
     )
     return {(post_id, partner_id) for post_id, partner_id in rows}

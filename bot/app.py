@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 # Replies, most of the traffic, wait on the answer batcher (bot.answer_batch) without holding a
 # connection, and the more wait, the bigger and cheaper the batch. Commands open their own
 # transaction; past the connection pool (15 on SQLite, 20 on PostgreSQL) they wait their turn.
-UPDATE_CONCURRENCY = {"sqlite": 32, "postgresql": 32}
+UPDATE_CONCURRENCY = {"sqlite": 64, "postgresql": 64}
 
 # Everything the bot reacts to; chat_member is absent on purpose (it needs admin rights and
 # we learn about members from their own interactions instead).

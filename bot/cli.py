@@ -96,7 +96,7 @@ async def _migrate(settings: Settings) -> int:
             services.texts.render("cli.migrated", revision=await current_revision(services.engine))
         )
     finally:
-        await services.engine.dispose()
+        await services.close()
     return 0
 
 

@@ -111,7 +111,7 @@ class BotRunner:
             await self.app.stop()
         await self.app.shutdown()
         await self.sender_bot.shutdown()
-        await self.services.engine.dispose()
+        await self.services.close()
 
     async def _set_menu(self) -> None:
         try:

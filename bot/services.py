@@ -35,6 +35,11 @@ class Services:
     def __post_init__(self) -> None:
         self.answers = AnswerRecorder(self.engine)
 
+    async def close(self) -> None:
+        """Close the database connections (they open again if the bot starts again)."""
+        await self.answers.close()
+        await self.engine.dispose()
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """Open a session in one transaction: committed on success, rolled back on error."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -10,7 +11,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.answer_batch import AnswerRecorder, Outcome, Seen, record_batch
+from bot.answer_batch import AnswerRecorder, Outcome, Seen
 from bot.storage.db import create_engine, session_factory
 from bot.storage.migrate import upgrade
 from bot.storage.models import Answer, Chat, Partner, Post
@@ -54,8 +55,13 @@ def reply(
 
 
 async def record(engine: AsyncEngine, *batch: Seen) -> list[Outcome]:
-    async with engine.begin() as conn:
-        return [r.outcome for r in await record_batch(conn, batch)]
+    recorder = AnswerRecorder(engine)
+    try:
+        results = await asyncio.gather(*(recorder.submit(seen) for seen in batch))
+    finally:
+        await recorder.close()
+    assert recorder.batches == (1, len(batch))
+    return [r.outcome for r in results]
 
 
 async def post_row(engine: AsyncEngine, chat_id: int, message_id: int) -> Post:
@@ -90,6 +96,7 @@ async def test_one_batch_records_replies_of_many_chats_and_both_partners_of_one(
         recorder.submit(reply(-2, SAM, 7)),
         recorder.submit(reply(-1, SAM, 5, at=NOW + timedelta(minutes=3))),
     )
+    await recorder.close()
 
     assert [r.outcome for r in results] == [Outcome.RECORDED] * 3
     assert recorder.batches == (1, 3)
@@ -152,11 +159,11 @@ async def test_a_plain_message_answers_the_latest_evening_prompt_while_it_is_ope
     assert await record(engine, reply(-1, ALEX, None, at=late)) == [Outcome.IGNORED]
 
 
-@pytest.mark.postgres
-async def test_two_replicas_recording_both_partners_at_once_still_see_the_couple_together(
-    pg_url: str,
+async def test_two_processes_recording_both_partners_at_once_still_see_the_couple_together(
+    any_db_url: str,
 ) -> None:
-    first, second = create_engine(pg_url), create_engine(pg_url)
+    # Two engines: two replicas on PostgreSQL; on SQLite, the batch and any other writer.
+    first, second = create_engine(any_db_url), create_engine(any_db_url)
     try:
         await upgrade(first)
         for round_ in range(20):
@@ -169,3 +176,30 @@ async def test_two_replicas_recording_both_partners_at_once_still_see_the_couple
     finally:
         await first.dispose()
         await second.dispose()
+
+
+async def test_on_sqlite_a_batch_waits_for_another_writer_off_the_event_loop(
+    sqlite_url: str,
+) -> None:
+    engine = create_engine(sqlite_url)
+    await upgrade(engine)
+    await add_couple(engine, -1, posts={5: "evening"})
+    recorder = AnswerRecorder(engine)
+    try:
+        async with engine.connect() as other:
+            # Another connection holds SQLite's write lock, as the evening sender may.
+            await other.exec_driver_sql("BEGIN IMMEDIATE")
+            await other.exec_driver_sql("UPDATE chats SET active = 1")
+            pending = asyncio.create_task(recorder.submit(reply(-1, ALEX, 5)))
+            started = time.monotonic()
+            await asyncio.sleep(0.2)
+            # The loop kept running (this test did, on time) and the batch is still waiting.
+            assert time.monotonic() - started < 1.0
+            assert not pending.done()
+            await other.commit()
+            result = await asyncio.wait_for(pending, timeout=10)
+        assert result.outcome is Outcome.RECORDED
+        assert await answers_of(engine, -1) == [(ALEX, "reply", 1101)]
+    finally:
+        await recorder.close()
+        await engine.dispose()

@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import event, text
+import sqlalchemy
+from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -45,6 +46,39 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     if url.startswith("sqlite"):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def sync_engine_like(engine: AsyncEngine, *, wait: bool = True) -> Engine:
+    """A plain (blocking) engine on the same SQLite file, for writes done whole in one go.
+
+    Its transactions start with BEGIN IMMEDIATE: they take the write lock before their first
+    read, so what they read cannot change before they write (sqlite3 on its own would run the
+    reads outside any transaction and begin one only at the first write). With ``wait=False``
+    a transaction fails at once ("database is locked") instead of waiting for another writer:
+    for use on the event loop, which must never sleep on a lock.
+    """
+    url = engine.url.set(drivername="sqlite+pysqlite")
+    sync = sqlalchemy.create_engine(url, connect_args={"timeout": 30 if wait else 0})
+    event.listen(sync, "connect", _sqlite_pragmas)
+    event.listen(sync, "connect", _manual_transactions)
+    if not wait:
+        event.listen(sync, "connect", _no_waiting)
+    event.listen(sync, "begin", _begin_immediate)
+    return sync
+
+
+def _no_waiting(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=0")
+    cursor.close()
+
+
+def _manual_transactions(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # sqlite3 leaves BEGIN and COMMIT to us
+
+
+def _begin_immediate(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
