@@ -34,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.answers import ANSWER_WINDOW, ANSWERABLE, AnswerState, PartnerMark
 from bot.batching import Batcher
-from bot.storage.db import sync_engine_like
+from bot.storage.db import checkpoint, sync_engine_like
 from bot.storage.models import Answer, Partner, Post
 from bot.storage.partners import NAME_LENGTH
 
@@ -43,6 +43,9 @@ log = logging.getLogger(__name__)
 POSTS = cast(Table, Post.__table__)
 PARTNERS = cast(Table, Partner.__table__)
 ANSWERS = cast(Table, Answer.__table__)
+# SQLite: batches written on the event loop between two checkpoints of the write-ahead log
+# (SQLite's own default is every 1,000 pages, a few hundred small batches).
+CHECKPOINT_EVERY = 100
 # A batch that lost a race (SQLite: stale snapshot; PostgreSQL: deadlock) is tried again.
 ATTEMPTS = 5
 
@@ -121,6 +124,8 @@ class AnswerRecorder:
         self._inline: Engine | None = None  # never waits for a lock: fails instead
         self._patient: Engine | None = None  # waits for a lock, in its own thread
         self._thread: ThreadPoolExecutor | None = None
+        self._since_checkpoint = 0
+        self._checkpointing: asyncio.Future[None] | None = None
 
     @property
     def batches(self) -> tuple[int, int]:
@@ -133,6 +138,8 @@ class AnswerRecorder:
 
     async def close(self) -> None:
         """Release the SQLite connections and thread (made again when needed)."""
+        if self._checkpointing is not None:
+            await self._checkpointing
         if self._thread is not None:
             self._thread.shutdown(wait=True)
             self._thread = None
@@ -159,17 +166,37 @@ class AnswerRecorder:
         if self._inline is None:
             self._inline = sync_engine_like(self._engine, wait=False)
         try:
-            return _in_transaction(self._inline, batch)
+            results = _in_transaction(self._inline, batch)
         except OperationalError as exc:
             if not _lost_race(exc):
                 raise
+        else:
+            self._since_checkpoint += 1
+            if self._since_checkpoint >= CHECKPOINT_EVERY and self._checkpointing is None:
+                self._since_checkpoint = 0
+                self._checkpointing = asyncio.ensure_future(self._checkpoint())
+            return results
         # Another connection (the evening sender, a command) holds the write lock: wait for it
         # in a thread, never on the event loop.
+        patient, thread = self._worker()
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(thread, _in_transaction, patient, batch)
+
+    async def _checkpoint(self) -> None:
+        """The inline connection never checkpoints (the disk may be slow): do it in the thread."""
+        patient, thread = self._worker()
+        try:
+            await asyncio.get_running_loop().run_in_executor(thread, checkpoint, patient)
+        except DBAPIError as exc:
+            log.warning("could not checkpoint the database's write-ahead log: %s", exc)
+        finally:
+            self._checkpointing = None
+
+    def _worker(self) -> tuple[Engine, ThreadPoolExecutor]:
         if self._patient is None or self._thread is None:
             self._patient = sync_engine_like(self._engine)
             self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answers")
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._thread, _in_transaction, self._patient, batch)
+        return self._patient, self._thread
 
 
 def _in_transaction(engine: Engine, batch: Sequence[Seen]) -> list[Result]:

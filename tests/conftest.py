@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Chat, Message, User
 
 from bot.app import build_services
@@ -27,7 +28,8 @@ from bot.emulator import Emulator
 from bot.logs import setup_logging
 from bot.runner import BotRunner
 from bot.services import Services
-from bot.storage.db import scratch_database
+from bot.storage.db import create_engine, scratch_database
+from bot.storage.migrate import upgrade
 
 TOKEN = "123456:TEST-TOKEN"
 BOT_USERNAME = "QualityTimeBot"
@@ -87,6 +89,15 @@ async def pg_url() -> AsyncIterator[str]:
     """A fresh PostgreSQL database for one test."""
     async with postgres_database() as url:
         yield url
+
+
+@pytest.fixture
+async def engine(any_db_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine on a migrated database of each kind."""
+    engine = create_engine(any_db_url)
+    await upgrade(engine)
+    yield engine
+    await engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

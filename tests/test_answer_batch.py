@@ -3,29 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot import answer_batch
 from bot.answer_batch import AnswerRecorder, Outcome, Seen
+from bot.storage.db import checkpoint as answer_batch_checkpoint
 from bot.storage.db import create_engine, session_factory
 from bot.storage.migrate import upgrade
 from bot.storage.models import Answer, Chat, Partner, Post
 
 NOW = datetime(2026, 11, 24, 19, 30, tzinfo=UTC)
 ALEX, SAM, GUEST = 101, 102, 103
-
-
-@pytest.fixture
-async def engine(any_db_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(any_db_url)
-    await upgrade(engine)
-    yield engine
-    await engine.dispose()
 
 
 async def add_couple(engine: AsyncEngine, chat_id: int, *, posts: dict[int, str]) -> None:
@@ -203,3 +197,36 @@ async def test_on_sqlite_a_batch_waits_for_another_writer_off_the_event_loop(
     finally:
         await recorder.close()
         await engine.dispose()
+
+
+async def test_on_sqlite_the_log_is_checkpointed_in_the_worker_thread_not_on_the_event_loop(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = create_engine(sqlite_url)
+    await upgrade(engine)
+    for chat_id in (-1, -2, -3):
+        await add_couple(engine, chat_id, posts={5: "evening"})
+    threads: list[str] = []
+    outcomes: list[tuple[int, int, int]] = []
+
+    def checkpoint(sync: Engine) -> tuple[int, int, int]:
+        threads.append(threading.current_thread().name)
+        outcomes.append(answer_batch_checkpoint(sync))
+        return outcomes[-1]
+
+    monkeypatch.setattr(answer_batch, "CHECKPOINT_EVERY", 2)
+    monkeypatch.setattr(answer_batch, "checkpoint", checkpoint)
+    recorder = AnswerRecorder(engine)
+    try:
+        for chat_id in (-1, -2, -3):
+            await recorder.submit(reply(chat_id, ALEX, 5))
+        await recorder.close()  # waits for a checkpoint under way
+    finally:
+        await engine.dispose()
+
+    assert len(threads) == 1
+    assert threads[0].startswith("answers")
+    [(busy, frames, copied)] = outcomes
+    assert busy == 0
+    assert frames > 0
+    assert copied == frames

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
@@ -11,19 +10,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.storage import chats, partners
-from bot.storage.db import create_engine, session_factory
+from bot.storage.db import session_factory
 from bot.storage.migrate import current_revision, head_revision, upgrade
 from bot.storage.models import Chat, EntryUse, Partner, Post
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def engine(any_db_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(any_db_url)
-    await upgrade(engine)
-    yield engine
-    await engine.dispose()
 
 
 @pytest.fixture

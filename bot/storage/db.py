@@ -54,8 +54,10 @@ def sync_engine_like(engine: AsyncEngine, *, wait: bool = True) -> Engine:
     Its transactions start with BEGIN IMMEDIATE: they take the write lock before their first
     read, so what they read cannot change before they write (sqlite3 on its own would run the
     reads outside any transaction and begin one only at the first write). With ``wait=False``
-    a transaction fails at once ("database is locked") instead of waiting for another writer:
-    for use on the event loop, which must never sleep on a lock.
+    a transaction fails at once ("database is locked") instead of waiting for another writer,
+    and commits never checkpoint the write-ahead log (copying it into the database and syncing
+    the disk, which can take a second on a busy disk): for use on the event loop, which must
+    never sleep on a lock or the disk. Whoever uses it must call ``checkpoint`` elsewhere.
     """
     url = engine.url.set(drivername="sqlite+pysqlite")
     sync = sqlalchemy.create_engine(url, connect_args={"timeout": 30 if wait else 0})
@@ -70,7 +72,25 @@ def sync_engine_like(engine: AsyncEngine, *, wait: bool = True) -> Engine:
 def _no_waiting(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA busy_timeout=0")
+    cursor.execute("PRAGMA wal_autocheckpoint=0")
     cursor.close()
+
+
+def checkpoint(engine: Engine) -> tuple[int, int, int]:
+    """Copy SQLite's write-ahead log into the database, without blocking its writers.
+
+    Returns SQLite's answer: (1 if it could not finish, frames in the log, frames copied).
+    """
+    # On the raw connection: through SQLAlchemy it would run inside BEGIN IMMEDIATE, where
+    # SQLite refuses to checkpoint.
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        busy, frames, copied = cursor.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        cursor.close()
+        return int(busy), int(frames), int(copied)
+    finally:
+        raw.close()
 
 
 def _manual_transactions(dbapi_connection: Any, _record: Any) -> None:
