@@ -13,7 +13,7 @@ as ``UNKNOWN`` and takes the full path in ``bot.telegram.answers``, which regist
 Two replicas may batch answers for the same post at the same moment; on PostgreSQL the posts of
 a batch are locked (in id order, so batches cannot deadlock each other) before their answers are
 read, so the second batch sees the first one's answers and "both answered" is never missed. On
-SQLite there is a single writer: a batch whose snapshot went stale fails and is run again.
+SQLite a batch takes the single write lock before it reads (BEGIN IMMEDIATE).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.answers import ANSWER_WINDOW, ANSWERABLE, AnswerState, PartnerMark
+from bot.answers import ANSWER_WINDOW, ANSWERABLE, AnswerState, PartnerMark, settle
 from bot.batching import Batcher
 from bot.storage.db import checkpoint, sync_engine_like
 from bot.storage.models import Answer, Partner, Post
@@ -46,7 +46,8 @@ ANSWERS = cast(Table, Answer.__table__)
 # SQLite: batches written on the event loop between two checkpoints of the write-ahead log
 # (SQLite's own default is every 1,000 pages, a few hundred small batches).
 CHECKPOINT_EVERY = 100
-# A batch that lost a race (SQLite: stale snapshot; PostgreSQL: deadlock) is tried again.
+# A batch that lost a race (SQLite: locked for longer than the busy timeout; PostgreSQL: a
+# deadlock) is tried again.
 ATTEMPTS = 5
 
 
@@ -304,14 +305,10 @@ def _decide(seen: Seen, chat: _Chat, answered: set[tuple[int, int]], writes: _Wr
     marks = tuple(
         PartnerMark(p.display_name, (post.id, p.id) in answered) for p in chat.partners if p.active
     )
-    # A couple is two people: both registered partners, or the in-person button.
-    together = bool(post.in_person) or (len(marks) >= 2 and all(m.answered for m in marks))
     if post.first_answer_at is None:
         post.first_answer_at = seen.at
-    if together and post.together_at is None:
-        post.together_at = seen.at
     writes.posts[post.id] = post
-    return Result(Outcome.RECORDED, AnswerState(post, marks, together, changed=True))
+    return Result(Outcome.RECORDED, settle(post, marks, seen.at, changed=True))
 
 
 def _answers_what(seen: Seen, posts: Sequence[Post]) -> Post | None:

@@ -148,8 +148,15 @@ def _state(
     post: Post, answered: list[tuple[Partner, bool]], now: datetime, changed: bool
 ) -> AnswerState:
     marks = tuple(PartnerMark(p.display_name, done) for p, done in answered)
+    return settle(post, marks, now, changed=changed)
+
+
+def settle(
+    post: Post, marks: tuple[PartnerMark, ...], now: datetime, *, changed: bool
+) -> AnswerState:
+    """The post's state given each partner's mark; the first time both answered is stamped."""
     # A couple is two people: both registered partners, or the in-person button.
-    together = post.in_person or (len(marks) >= 2 and all(m.answered for m in marks))
+    together = bool(post.in_person) or (len(marks) >= 2 and all(m.answered for m in marks))
     if together and post.together_at is None:
         post.together_at = now
     return AnswerState(post, marks, together, changed)

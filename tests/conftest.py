@@ -125,6 +125,13 @@ class RunningBot:
     emulator: Emulator
     clock: ManualClock
 
+    async def ask(self, chat: Chat, user: User, command: str) -> str:
+        """A member sends a command; return the text of the bot's answer."""
+        mark = self.emulator.mark()
+        self.emulator.send_command(chat, user, command)
+        answer = await self.emulator.wait_for_message(chat.id, since=mark)
+        return answer.text or ""
+
 
 StartBot = Callable[..., Awaitable[RunningBot]]
 

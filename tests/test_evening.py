@@ -31,15 +31,6 @@ def prompts_in(bot: RunningBot, chat_id: int) -> list[Message]:
     ]
 
 
-async def say(bot: RunningBot, couple: Couple, text: str) -> str:
-    """A partner sends a command; return the bot's answer."""
-    mark = bot.emulator.mark()
-    bot.emulator.send_command(couple.chat, couple.alex, text)
-    answer = await bot.emulator.wait_for_message(couple.chat.id, since=mark)
-    assert answer.text is not None
-    return answer.text
-
-
 async def run_count(bot: RunningBot, **where: object) -> int:
     async with bot.services.transaction() as session:
         query = select(func.count()).select_from(Run).filter_by(**where)
@@ -99,7 +90,7 @@ async def test_ticking_again_and_again_never_sends_a_second_prompt_the_same_even
 async def test_time_command_moves_the_prompt_and_says_when_the_next_one_comes(
     bot: RunningBot, couple: Couple
 ) -> None:
-    answer = await say(bot, couple, "/time 8:15pm")
+    answer = await bot.ask(couple.chat, couple.alex, "/time 8:15pm")
 
     assert "20:15" in answer
     assert "tonight at 20:15" in answer
@@ -123,7 +114,7 @@ async def test_time_command_moves_the_prompt_and_says_when_the_next_one_comes(
 async def test_a_malformed_argument_gets_a_specific_answer_with_an_example(
     bot: RunningBot, couple: Couple, command: str, expected: str
 ) -> None:
-    answer = await say(bot, couple, command)
+    answer = await bot.ask(couple.chat, couple.alex, command)
 
     assert expected in answer
 
@@ -131,7 +122,7 @@ async def test_a_malformed_argument_gets_a_specific_answer_with_an_example(
 async def test_a_city_sets_the_time_zone_and_the_prompt_follows_it(
     bot: RunningBot, couple: Couple
 ) -> None:
-    answer = await say(bot, couple, "/timezone New York")
+    answer = await bot.ask(couple.chat, couple.alex, "/timezone New York")
 
     assert "America/New_York" in answer
     # 20:30 in New York (UTC-5) is 01:30 UTC the next day.
@@ -155,7 +146,7 @@ async def talk_in_person(bot: RunningBot, couple: Couple) -> None:
 
 
 async def test_weekdays_only_leaves_the_weekend_quiet(bot: RunningBot, couple: Couple) -> None:
-    await say(bot, couple, "/days weekdays")
+    await bot.ask(couple.chat, couple.alex, "/days weekdays")
 
     for day in range(7):
         bot.clock.set(EVENING + timedelta(days=day, seconds=1))
@@ -167,13 +158,13 @@ async def test_weekdays_only_leaves_the_weekend_quiet(bot: RunningBot, couple: C
 
 
 async def test_pause_keeps_quiet_until_resume(bot: RunningBot, couple: Couple) -> None:
-    assert "until one of you sends /resume" in await say(bot, couple, "/pause")
+    assert "until one of you sends /resume" in await bot.ask(couple.chat, couple.alex, "/pause")
     for day in range(2):
         bot.clock.set(EVENING + timedelta(days=day, seconds=1))
         await bot.runner.evening.tick()
     assert prompts_in(bot, couple.chat.id) == []
 
-    answer = await say(bot, couple, "/resume")
+    answer = await bot.ask(couple.chat, couple.alex, "/resume")
 
     assert "Welcome back" in answer and "tomorrow at 20:30" in answer
     bot.clock.set(EVENING + timedelta(days=2, seconds=1))
@@ -182,7 +173,7 @@ async def test_pause_keeps_quiet_until_resume(bot: RunningBot, couple: Couple) -
 
 
 async def test_a_pause_for_some_days_ends_by_itself(bot: RunningBot, couple: Couple) -> None:
-    answer = await say(bot, couple, "/pause 2d")
+    answer = await bot.ask(couple.chat, couple.alex, "/pause 2d")
 
     assert "Wed 25 Nov" in answer
     for day in range(4):
@@ -192,7 +183,7 @@ async def test_a_pause_for_some_days_ends_by_itself(bot: RunningBot, couple: Cou
 
 
 async def test_skip_leaves_out_tonight_only(bot: RunningBot, couple: Couple) -> None:
-    assert "no prompt tonight" in await say(bot, couple, "/skip")
+    assert "no prompt tonight" in await bot.ask(couple.chat, couple.alex, "/skip")
 
     for day in range(2):
         bot.clock.set(EVENING + timedelta(days=day, seconds=1))
@@ -207,7 +198,7 @@ async def test_settings_shows_everything_and_a_button_changes_it_in_place(
     bot: RunningBot, couple: Couple
 ) -> None:
     emu = bot.emulator
-    text = await say(bot, couple, "/settings")
+    text = await bot.ask(couple.chat, couple.alex, "/settings")
     assert "20:30" in text and "every day" in text and "Europe/Berlin" in text
     message = emu.bot_messages(couple.chat.id)[-1]
 
@@ -225,7 +216,7 @@ async def test_settings_shows_everything_and_a_button_changes_it_in_place(
 
 async def test_a_guest_in_the_group_gets_a_polite_no(bot: RunningBot, couple: Couple) -> None:
     emu = bot.emulator
-    await say(bot, couple, "/help")
+    await bot.ask(couple.chat, couple.alex, "/help")
     mark = emu.mark()
     emu.send_command(couple.chat, couple.sam, "/help")
     await emu.wait_for_message(couple.chat.id, since=mark)

@@ -35,15 +35,6 @@ async def couple(couple: Couple, bot: RunningBot) -> Couple:
     return couple
 
 
-async def say(bot: RunningBot, couple: Couple, text: str) -> str:
-    """Alex sends a command; return the bot's answer."""
-    mark = bot.emulator.mark()
-    bot.emulator.send_command(couple.chat, couple.alex, text)
-    answer = await bot.emulator.wait_for_message(couple.chat.id, since=mark)
-    assert answer.text is not None
-    return answer.text
-
-
 def recaps(bot: RunningBot, couple: Couple) -> list[Message]:
     return [
         m for m in bot.emulator.bot_messages(couple.chat.id) if m.text and RECAP_TITLE in m.text
@@ -115,7 +106,7 @@ async def test_stats_show_this_week_and_all_time_from_a_known_history(
     await seed_history(bot, couple.chat.id)
     bot.clock.set(datetime(2026, 11, 26, 21, 0, tzinfo=UTC))  # Thursday, 22:00 in Berlin
 
-    text = await say(bot, couple, "/stats")
+    text = await bot.ask(couple.chat, couple.alex, "/stats")
 
     week, all_time = text.split("All time")
     assert "Evening questions: 3 · answered by you both: 2" in week
@@ -132,7 +123,7 @@ async def test_stats_show_this_week_and_all_time_from_a_known_history(
 async def test_stats_before_any_evening_say_there_is_nothing_yet_without_zeros(
     bot: RunningBot, couple: Couple
 ) -> None:
-    text = await say(bot, couple, "/stats")
+    text = await bot.ask(couple.chat, couple.alex, "/stats")
 
     assert "Nothing to count yet" in text
     assert "0" not in text
@@ -145,7 +136,7 @@ async def test_a_quiet_week_gets_encouragement_not_scolding(
     await seed_evening(bot, couple.chat.id, date(2026, 11, 24), None, 2)
     bot.clock.set(datetime(2026, 11, 25, 21, 0, tzinfo=UTC))
 
-    text = await say(bot, couple, "/stats")
+    text = await bot.ask(couple.chat, couple.alex, "/stats")
 
     assert "Busy week? That happens." in text
     assert "Typical time" not in text  # no median without an evening answered together
@@ -213,20 +204,20 @@ async def test_two_replicas_sending_at_once_post_one_recap(bot: RunningBot, coup
 
 
 async def test_recap_off_keeps_sunday_quiet(bot: RunningBot, couple: Couple) -> None:
-    assert "no more weekly recaps" in await say(bot, couple, "/recap off")
+    assert "no more weekly recaps" in await bot.ask(couple.chat, couple.alex, "/recap off")
 
     await evenings_through(bot, couple, 7, answered=7)
     bot.clock.set(SUNDAY_RECAP + timedelta(seconds=1))
     await bot.runner.evening.tick()
 
     assert recaps(bot, couple) == []
-    assert "The weekly recap is off" in await say(bot, couple, "/recap")
+    assert "The weekly recap is off" in await bot.ask(couple.chat, couple.alex, "/recap")
 
 
 async def test_recap_wednesday_moves_it_from_sunday_to_wednesday(
     bot: RunningBot, couple: Couple
 ) -> None:
-    answer = await say(bot, couple, "/recap wed")
+    answer = await bot.ask(couple.chat, couple.alex, "/recap wed")
 
     assert "Wednesdays" in answer and "comes on Wed 25 Nov" in answer
     await evenings_through(bot, couple, 3, answered=3)
@@ -297,7 +288,7 @@ async def test_a_quiet_week_gets_a_kind_recap_with_something_to_do_together(
 
 async def test_no_recap_while_the_couple_is_on_a_break(bot: RunningBot, couple: Couple) -> None:
     await evenings_through(bot, couple, 4, answered=4)
-    await say(bot, couple, "/pause")
+    await bot.ask(couple.chat, couple.alex, "/pause")
 
     bot.clock.set(SUNDAY_RECAP + timedelta(seconds=1))
     await bot.runner.evening.tick()

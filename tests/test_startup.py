@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from telegram import Chat, User
 
 from bot.app import StartupError, build_services, load_texts
 from bot.emulator import Emulator
@@ -105,24 +104,17 @@ async def test_the_operator_reloads_the_library_and_a_broken_file_keeps_the_old_
     await emulator.settle()
 
     library.write_text("prompts: []\nexercises: [1]\n")
-    broken = await say_as(bot, chat, robin, "/reload")
+    broken = await bot.ask(chat, robin, "/reload")
     library.write_text(
         (ROOT / "exercises.yaml")
         .read_text()
         .replace("  - id: app-laugh-trigger", "  - id: app-laugh-trigger-2", 1)
     )
-    fixed = await say_as(bot, chat, robin, "/reload")
+    fixed = await bot.ask(chat, robin, "/reload")
 
     assert "kept the previous one" in broken
     assert "396 prompts" in fixed
     assert bot.services.library.current.get("app-laugh-trigger-2") is not None
-
-
-async def say_as(bot: RunningBot, chat: Chat, user: User, text: str) -> str:
-    mark = bot.emulator.mark()
-    bot.emulator.send_command(chat, user, text)
-    answer = await bot.emulator.wait_for_message(chat.id, since=mark)
-    return answer.text or ""
 
 
 async def test_someone_else_cannot_reload(bot: RunningBot, couple: Couple) -> None:

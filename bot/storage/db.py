@@ -60,7 +60,7 @@ def sync_engine_like(engine: AsyncEngine, *, wait: bool = True) -> Engine:
     never sleep on a lock or the disk. Whoever uses it must call ``checkpoint`` elsewhere.
     """
     url = engine.url.set(drivername="sqlite+pysqlite")
-    sync = sqlalchemy.create_engine(url, connect_args={"timeout": 30 if wait else 0})
+    sync = sqlalchemy.create_engine(url)  # the busy timeout is set by the pragmas below
     event.listen(sync, "connect", _sqlite_pragmas)
     event.listen(sync, "connect", _manual_transactions)
     if not wait:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 
 from bot import activities
 from bot.evening.compose import single_offer
 from bot.services import Ctx
 from bot.storage.models import Chat
+from bot.telegram.editing import edit_in_place
 from bot.telegram.interaction import group_message, interaction
 
 log = logging.getLogger(__name__)
@@ -94,7 +93,7 @@ async def on_offer_button(update: Update, ctx: Ctx) -> None:
                 reply = texts.render("activities.already_answered")
     await query.answer(_plain(reply))
     if edit is not None:
-        await _edit(query.edit_message_text(edit[0], reply_markup=edit[1]))
+        await edit_in_place(query.edit_message_text(edit[0], reply_markup=edit[1]))
 
 
 async def on_follow_up_button(update: Update, ctx: Ctx) -> None:
@@ -118,7 +117,7 @@ async def on_follow_up_button(update: Update, ctx: Ctx) -> None:
         await query.answer(texts.render("activities.already_answered"))
         return
     await query.answer(_plain(texts.render(key)))
-    await _edit(query.edit_message_text(texts.render_html(key), reply_markup=None))
+    await edit_in_place(query.edit_message_text(texts.render_html(key), reply_markup=None))
 
 
 def _plain(text: str | None) -> str | None:
@@ -128,11 +127,3 @@ def _plain(text: str | None) -> str | None:
     for tag in ("<b>", "</b>", "<i>", "</i>"):
         text = text.replace(tag, "")
     return text
-
-
-async def _edit(call: Any) -> None:
-    try:
-        await call
-    except BadRequest as exc:
-        if "not modified" not in str(exc).lower():
-            raise

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 
 from bot import answers
 from bot.answer_batch import Outcome, Result, Seen
 from bot.evening.compose import answered_post
 from bot.library.schema import Exercise, Prompt
 from bot.services import Ctx
+from bot.telegram.editing import edit_in_place
 from bot.telegram.interaction import in_group, interaction
 
 log = logging.getLogger(__name__)
@@ -102,12 +103,10 @@ async def _edit_status(
     ctx: Ctx, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None
 ) -> None:
     try:
-        await ctx.bot.edit_message_text(
-            text, chat_id=chat_id, message_id=message_id, reply_markup=markup
+        await edit_in_place(
+            ctx.bot.edit_message_text(
+                text, chat_id=chat_id, message_id=message_id, reply_markup=markup
+            )
         )
-    except BadRequest as exc:
-        # Two answers racing can render the same status twice; nothing to fix then.
-        if "not modified" not in str(exc).lower():
-            log.warning("could not update the prompt's status in chat %s: %s", chat_id, exc)
     except TelegramError as exc:
         log.warning("could not update the prompt's status in chat %s: %s", chat_id, exc)

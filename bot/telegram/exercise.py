@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable
 
 from telegram import Update
-from telegram.error import BadRequest
 
 from bot import on_demand
 from bot.evening.compose import entry_text, on_demand_keyboard
@@ -14,6 +12,7 @@ from bot.library.picker import Pick
 from bot.library.schema import Exercise, Prompt
 from bot.services import Ctx
 from bot.storage.models import Chat
+from bot.telegram.editing import edit_in_place
 from bot.telegram.interaction import group_message, interaction
 
 log = logging.getLogger(__name__)
@@ -89,20 +88,13 @@ async def on_exercise_button(update: Update, ctx: Ctx) -> None:
         )
         if first and isinstance(entry, Prompt | Exercise):
             done = entry_text(texts, entry) + "\n\n" + texts.render_html("exercise.done_line")
-            await _edit(query.edit_message_text(done, reply_markup=None))
+            await edit_in_place(query.edit_message_text(done, reply_markup=None))
         return
     if isinstance(result, on_demand.Limited):
         await query.answer(texts.render(result.key))
         return
     assert isinstance(result, Pick)
     await query.answer()
-    await _edit(query.edit_message_text(_text(ctx, result), reply_markup=on_demand_keyboard(texts)))
-
-
-async def _edit(call: Awaitable[object]) -> None:
-    try:
-        await call
-    except BadRequest as exc:
-        # Two presses racing can make an edit a no-op; that is not worth an error message.
-        if "not modified" not in str(exc).lower():
-            raise
+    await edit_in_place(
+        query.edit_message_text(_text(ctx, result), reply_markup=on_demand_keyboard(texts))
+    )

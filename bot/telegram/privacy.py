@@ -6,10 +6,10 @@ import json
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.error import BadRequest
 
 from bot.services import Ctx
 from bot.storage import privacy
+from bot.telegram.editing import edit_in_place
 from bot.telegram.interaction import group_message, interaction, may_change_settings
 from bot.texts import Texts
 
@@ -69,12 +69,7 @@ async def on_forget_button(update: Update, ctx: Ctx) -> None:
         # Ids and counts only: what was deleted is nobody's business, not even the log's.
         log.info("forgot chat %s (%d rows)", chat_id, removed)
         text = texts.render_html("privacy.forgotten")
-    try:
-        await query.edit_message_text(text, reply_markup=None)
-    except BadRequest as exc:
-        # A second press on the same message edits it to what it already says.
-        if "not modified" not in str(exc).lower():
-            raise
+    await edit_in_place(query.edit_message_text(text, reply_markup=None))
 
 
 async def on_export(update: Update, ctx: Ctx) -> None:

@@ -7,13 +7,13 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 
 from bot import preferences
 from bot.schedule.parse import Problem, parse_days, parse_delay, parse_pause, parse_time
 from bot.schedule.zones import ZoneAmbiguous, ZoneMatch, find_zone
 from bot.services import Ctx
 from bot.storage.models import Chat
+from bot.telegram.editing import edit_in_place
 from bot.telegram.formatting import (
     WEEKDAYS,
     WEEKENDS,
@@ -257,12 +257,7 @@ async def on_settings_button(update: Update, ctx: Ctx) -> None:
         text = overview_text(texts, it.chat, now)
         keyboard = overview_keyboard(texts, it.chat)
     await query.answer(texts.render("settings.button_done"))
-    try:
-        await query.edit_message_text(text, reply_markup=keyboard)
-    except BadRequest as exc:
-        # Pressing a button that changes nothing (e.g. "Every day" twice) is not an error.
-        if "not modified" not in str(exc).lower():
-            raise
+    await edit_in_place(query.edit_message_text(text, reply_markup=keyboard))
 
 
 async def on_nudges(update: Update, ctx: Ctx) -> None:

@@ -6,7 +6,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.error import BadRequest
 
 from bot import on_demand, recap
 from bot.evening.compose import entry_text, on_demand_keyboard
@@ -17,6 +16,7 @@ from bot.schedule.slots import Slot
 from bot.services import Ctx
 from bot.storage import stats as queries
 from bot.storage.models import Chat
+from bot.telegram.editing import edit_in_place
 from bot.telegram.formatting import when_words
 from bot.telegram.interaction import group_message, interaction, may_change_settings
 from bot.telegram.settings import problem_text
@@ -96,12 +96,7 @@ async def on_recap_button(update: Update, ctx: Ctx) -> None:
         return
     await query.answer()
     # The button goes first, so a second press (or the partner's) finds nothing to press.
-    try:
-        await query.edit_message_reply_markup(reply_markup=None)
-    except BadRequest as exc:
-        # Both partners pressing at once: the second edit changes nothing, and that is fine.
-        if "not modified" not in str(exc).lower():
-            raise
+    await edit_in_place(query.edit_message_reply_markup(reply_markup=None))
     chat_id = query.message.chat.id
     posted = await ctx.bot.send_message(
         chat_id, entry_text(texts, entry), reply_markup=on_demand_keyboard(texts)
