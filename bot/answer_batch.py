@@ -21,28 +21,25 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple, cast
 
-from sqlalchemy import Table, and_, bindparam, or_, select, tuple_, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.answer_sql import Statements, statements_for
 from bot.answers import ANSWER_WINDOW, ANSWERABLE, AnswerState, PartnerMark, settle
 from bot.batching import Batcher
 from bot.storage.db import checkpoint, sync_engine_like
-from bot.storage.models import Answer, Partner, Post
+from bot.storage.models import Post
 from bot.storage.partners import NAME_LENGTH
 
 log = logging.getLogger(__name__)
 
-POSTS = cast(Table, Post.__table__)
-PARTNERS = cast(Table, Partner.__table__)
-ANSWERS = cast(Table, Answer.__table__)
 # SQLite: batches written on the event loop between two checkpoints of the write-ahead log
 # (SQLite's own default is every 1,000 pages, a few hundred small batches).
 CHECKPOINT_EVERY = 100
@@ -212,74 +209,46 @@ def _lost_race(exc: DBAPIError) -> bool:
 
 def record_batch(conn: Connection, batch: Sequence[Seen]) -> list[Result]:
     """Resolve, decide and write one batch inside the caller's transaction."""
-    chats = _load(conn, batch)
-    answered = _answered(conn, chats.values())
+    sql = statements_for(conn)
+    chats = _load(conn, sql, batch)
+    post_ids = sorted(p.id for chat in chats.values() for p in chat.posts)
+    answered = sql.answered(conn, post_ids) if post_ids else set()
     writes = _Writes()
     results = [_decide(seen, chats[seen.chat_id], answered, writes) for seen in batch]
     if writes.answers:
-        conn.execute(ANSWERS.insert(), writes.answers)
+        sql.add_answers(conn, writes.answers)
     if writes.posts:
-        conn.execute(
-            update(POSTS)
-            .where(POSTS.c.id == bindparam("post_id"))
-            .values(first_answer_at=bindparam("first"), together_at=bindparam("together")),
-            [
-                {"post_id": p.id, "first": p.first_answer_at, "together": p.together_at}
-                for p in writes.posts.values()
-            ],
-        )
+        sql.mark_posts(conn, writes.posts.values())
     return results
 
 
-def _load(conn: Connection, batch: Sequence[Seen]) -> dict[int, _Chat]:
+def _load(conn: Connection, sql: Statements, batch: Sequence[Seen]) -> dict[int, _Chat]:
     """The batch's chats: partners, and the posts its messages may answer (locked on PG)."""
     chats = {seen.chat_id: _Chat() for seen in batch}
+    query = sql.query()
     wanted = []
-    replies = {(s.chat_id, s.reply_to) for s in batch if s.reply_to is not None}
+    replies = [s for s in batch if s.reply_to is not None]
     if replies:
+        # Two lists, not one list of (chat, message) pairs: SQLite reads a pair list by
+        # scanning every post ever made. The lists may also match another chat's message id;
+        # ``_answers_what`` only takes the post of the message's own chat.
         wanted.append(
-            and_(
-                tuple_(POSTS.c.chat_id, POSTS.c.message_id).in_(sorted(replies)),
-                POSTS.c.kind.in_(ANSWERABLE),
-            )
+            f"({query.among('chat_id', sorted({s.chat_id for s in replies}))}"
+            f" AND {query.among('message_id', sorted({cast(int, s.reply_to) for s in replies}))}"
+            f" AND {query.among('kind', ANSWERABLE)})"
         )
     plain = [s for s in batch if s.reply_to is None]
     if plain:
+        since = min(s.at for s in plain) - ANSWER_WINDOW
         wanted.append(
-            and_(
-                POSTS.c.chat_id.in_(sorted({s.chat_id for s in plain})),
-                POSTS.c.kind == "evening",
-                POSTS.c.posted_at >= min(s.at for s in plain) - ANSWER_WINDOW,
-            )
+            f"({query.among('chat_id', sorted({s.chat_id for s in plain}))}"
+            f" AND kind = {query.add('evening')} AND posted_at >= {query.add(sql.stamp(since))})"
         )
-    posts = conn.execute(select(POSTS).where(or_(*wanted)).order_by(POSTS.c.id).with_for_update())
-    for row in posts:
-        chats[row.chat_id].posts.append(Post(**row._asdict()))
-    partners = conn.execute(
-        select(
-            PARTNERS.c.chat_id,
-            PARTNERS.c.id,
-            PARTNERS.c.user_id,
-            PARTNERS.c.display_name,
-            PARTNERS.c.active,
-        )
-        .where(PARTNERS.c.chat_id.in_(sorted(chats)))
-        .order_by(PARTNERS.c.id)
-    )
-    for chat_id, *partner in partners:
+    for post in sql.posts(conn, " OR ".join(wanted), query):
+        chats[post.chat_id].posts.append(post)
+    for chat_id, *partner in sql.partners(conn, sorted(chats)):
         chats[chat_id].partners.append(_Partner(*partner))
     return chats
-
-
-def _answered(conn: Connection, chats: Iterable[_Chat]) -> set[tuple[int, int]]:
-    """(post id, partner id) of every answer already stored for the batch's posts."""
-    post_ids = sorted(p.id for chat in chats for p in chat.posts)
-    if not post_ids:
-        return set()
-    rows = conn.execute(
-        select(ANSWERS.c.post_id, ANSWERS.c.partner_id).where(ANSWERS.c.post_id.in_(post_ids))
-    )
-    return {(post_id, partner_id) for post_id, partner_id in rows}
 
 
 def _decide(seen: Seen, chat: _Chat, answered: set[tuple[int, int]], writes: _Writes) -> Result:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, event, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot import answer_batch
+from bot import answer_batch, answers
 from bot.answer_batch import AnswerRecorder, Outcome, Seen
 from bot.storage.db import checkpoint as answer_batch_checkpoint
 from bot.storage.db import create_engine, session_factory
@@ -81,8 +83,9 @@ async def answers_of(engine: AsyncEngine, chat_id: int) -> list[tuple[int, str, 
 async def test_one_batch_records_replies_of_many_chats_and_both_partners_of_one(
     engine: AsyncEngine,
 ) -> None:
-    await add_couple(engine, -1, posts={5: "evening"})
-    await add_couple(engine, -2, posts={7: "exercise"})
+    # Each chat also has a post with the other's message id: ids are only unique in a chat.
+    await add_couple(engine, -1, posts={5: "evening", 7: "exercise"})
+    await add_couple(engine, -2, posts={7: "exercise", 5: "evening"})
     recorder = AnswerRecorder(engine)
 
     results = await asyncio.gather(
@@ -104,6 +107,8 @@ async def test_one_batch_records_replies_of_many_chats_and_both_partners_of_one(
     assert (post.first_answer_at, post.together_at) == (NOW, NOW + timedelta(minutes=3))
     assert await answers_of(engine, -1) == [(ALEX, "reply", 1101), (SAM, "reply", 1102)]
     assert (await post_row(engine, -2, 7)).together_at is None
+    assert (await post_row(engine, -1, 7)).first_answer_at is None
+    assert (await post_row(engine, -2, 5)).first_answer_at is None
 
 
 async def test_answering_again_changes_nothing(engine: AsyncEngine) -> None:
@@ -151,6 +156,67 @@ async def test_a_plain_message_answers_the_latest_evening_prompt_while_it_is_ope
     assert (await post_row(engine, -1, 10)).first_answer_at == NOW
     late = NOW + timedelta(hours=21)
     assert await record(engine, reply(-1, ALEX, None, at=late)) == [Outcome.IGNORED]
+
+
+async def test_a_batch_finds_its_rows_through_indexes_not_by_reading_whole_tables(
+    engine: AsyncEngine,
+) -> None:
+    # Posts and answers grow by one a day per chat; a batch must stay as fast after a year.
+    for chat_id in (-1, -2, -3):
+        await add_couple(engine, chat_id, posts={5: "evening", 7: "exercise"})
+    batch = [reply(-1, ALEX, 5), reply(-2, SAM, 7), reply(-3, ALEX, None)]
+    sqlite = engine.dialect.name == "sqlite"
+    selects: list[tuple[str, Any]] = []
+
+    def keep_selects(*args: Any) -> None:
+        statement, parameters = args[2], args[3]
+        if statement.lstrip().upper().startswith("SELECT"):
+            selects.append((statement, parameters))
+
+    def plans(conn: Connection) -> list[str]:
+        if not sqlite:
+            # Tables this small are read whole anyway; this shows whether an index could be used.
+            conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+        event.listen(conn, "before_cursor_execute", keep_selects)
+        answer_batch.record_batch(conn, batch)
+        event.remove(conn, "before_cursor_execute", keep_selects)
+        explain = "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN "
+        return [
+            "\n".join(str(row[-1]) for row in conn.exec_driver_sql(explain + sql, params))
+            for sql, params in selects
+        ]
+
+    async with engine.begin() as conn:
+        found = await conn.run_sync(plans)
+
+    assert len(found) == 3  # posts, partners, answers
+    for plan in found:
+        assert not re.search(r"\bSCAN (posts|partners|answers)\b|Seq Scan", plan), plan
+
+
+async def test_the_batch_stores_exactly_what_the_full_path_stores(engine: AsyncEngine) -> None:
+    # The batch writes its own SQL; the same answer must come out byte for byte the same.
+    for chat_id in (-1, -2):
+        await add_couple(engine, chat_id, posts={5: "evening"})
+    moment = NOW + timedelta(microseconds=123456)
+    assert await record(engine, reply(-1, ALEX, 5, at=moment)) == [Outcome.RECORDED]
+    async with session_factory(engine)() as session, session.begin():
+        post = await answers.post_for_reply(session, -2, 5)
+        partner = await session.scalar(
+            select(Partner).where(Partner.chat_id == -2, Partner.user_id == ALEX)
+        )
+        assert post is not None and partner is not None
+        await answers.record(session, post, partner, moment, how="reply", message_id=1101)
+
+    async with engine.connect() as conn:
+        rows = await conn.exec_driver_sql(
+            "SELECT posts.first_answer_at, posts.together_at, answers.answered_at,"
+            " answers.message_id, answers.how FROM posts JOIN answers ON answers.post_id = posts.id"
+            " ORDER BY posts.chat_id"
+        )
+        by_full_path, by_batch = rows.all()
+    assert by_batch == by_full_path
+    assert by_batch[0] is not None and by_batch[1] is None
 
 
 async def test_two_processes_recording_both_partners_at_once_still_see_the_couple_together(

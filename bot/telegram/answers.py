@@ -12,7 +12,7 @@ from bot.answer_batch import Outcome, Result, Seen
 from bot.evening.compose import answered_post
 from bot.library.schema import Exercise, Prompt
 from bot.services import Ctx
-from bot.telegram.editing import edit_in_place
+from bot.telegram.editing import edit_text
 from bot.telegram.interaction import in_group, interaction
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ async def on_group_message(update: Update, ctx: Ctx) -> None:
     if result.state is None:
         return  # nothing new: the status line stands
     state = result.state
-    log.info("answer recorded in chat %s (post %s, %s)", seen.chat_id, state.post.id, seen.how)
+    log.debug("answer recorded in chat %s (post %s, %s)", seen.chat_id, state.post.id, seen.how)
     rendered = _render(ctx, state)
     if rendered is not None:
         await _edit_status(ctx, seen.chat_id, state.post.message_id, *rendered)
@@ -103,10 +103,6 @@ async def _edit_status(
     ctx: Ctx, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None
 ) -> None:
     try:
-        await edit_in_place(
-            ctx.bot.edit_message_text(
-                text, chat_id=chat_id, message_id=message_id, reply_markup=markup
-            )
-        )
+        await edit_text(ctx.bot, chat_id, message_id, text, markup)
     except TelegramError as exc:
         log.warning("could not update the prompt's status in chat %s: %s", chat_id, exc)
