@@ -10,7 +10,10 @@ What it does:
    pipe. It seeds ``--chats`` couples: the emulator gets each group (``create_groups``) and the
    bot's prompt message in it (``post_as_bot``, no HTTP), rendered here with the bot's own
    templates and keyboard, exactly as the sender would post it; the database gets each chat, its
-   two partners and the evening prompt post, inserted directly.
+   two partners and the evening prompt post, inserted directly, and ``--history`` earlier
+   evenings per chat (30 by default), each answered by both: the tables hold a month of use
+   (150,000 posts and 300,000 answers at 5,000 chats), so a query that reads a whole table
+   shows.
 2. Starts the real bot in this process (``BotRunner``: migrations, PTB application, handlers,
    polling or webhook) against the emulator, with rate limiting off so the bot's own ceiling is
    measured.
@@ -75,6 +78,7 @@ import sqlalchemy
 import telegram
 from common import ROOT, TOKEN, database, machine
 from sqlalchemy import func, insert, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection
 from telegram import Chat, InlineKeyboardMarkup, Update, User
 from telegram.ext import TypeHandler
 
@@ -94,6 +98,7 @@ REPLIES_PER_PARTNER = 2
 PROGRESS_EVERY = 16  # finished replies per progress message at most...
 PROGRESS_DELAY = 0.002  # ...or the first unsent one waits this long (seconds)
 START_TIMEOUT = 60.0  # for the emulator process to start and to seed
+PAST_IDS = 1_000_000  # message ids of the seeded earlier evenings start here
 
 # A reply to send: (index of the couple, 0 or 1 for the partner).
 Reply = tuple[int, int]
@@ -440,7 +445,7 @@ async def database_name(services: Services) -> str:
     return f"PostgreSQL {version} (asyncpg, 127.0.0.1)"
 
 
-async def seed(services: Services, link: Link, chats: int) -> list[Couple]:
+async def seed(services: Services, link: Link, chats: int, history: int) -> list[Couple]:
     """Have the emulator seed its groups and prompts, then put the same couples in the database."""
     texts = services.texts
     prompts = services.library.current.prompts
@@ -448,17 +453,26 @@ async def seed(services: Services, link: Link, chats: int) -> list[Couple]:
     link.send("seed", rendered, evening_keyboard(texts), chats)
     async with asyncio.timeout(START_TIMEOUT):
         (couples,) = await link.receive("couples")
-    await seed_database(services, couples)
+    await seed_database(services, couples, history)
     return list(couples)
 
 
-async def seed_database(services: Services, couples: list[Couple]) -> None:
-    """The same couples in the bot's tables: chat, both partners, the evening post."""
+async def seed_database(services: Services, couples: list[Couple], history: int) -> None:
+    """The same couples in the bot's tables: chat, both partners, the evening post.
+
+    Each chat also gets ``history`` earlier evenings, each answered by both partners, so that
+    the tables are the size a month (by default) of use makes them, not one evening's.
+    """
     now = services.clock.now()
     prompts = services.library.current.prompts
     zone = services.settings.default_timezone
     chats = [
-        {"id": c.chat_id, "timezone": zone, "active": True, "created_at": now - timedelta(days=7)}
+        {
+            "id": c.chat_id,
+            "timezone": zone,
+            "active": True,
+            "created_at": now - timedelta(days=history + 7),
+        }
         for c in couples
     ]
     partners = [
@@ -466,20 +480,50 @@ async def seed_database(services: Services, couples: list[Couple]) -> None:
         for c in couples
         for user_id, name in c.partners
     ]
-    posts = [
-        {
-            "chat_id": c.chat_id,
-            "message_id": c.prompt_id,
-            "kind": "evening",
-            "entry_id": prompts[i % len(prompts)].id,
-            "posted_at": now - timedelta(minutes=10),
-        }
-        for i, c in enumerate(couples)
-    ]
+    posts = []
+    for day in range(history, -1, -1):
+        posted = now - timedelta(days=day, minutes=10)
+        answered = None if day == 0 else posted + timedelta(minutes=30)
+        posts += [
+            {
+                "chat_id": c.chat_id,
+                # Earlier prompts' ids are far from the emulator's; nobody replies to them.
+                "message_id": c.prompt_id if day == 0 else PAST_IDS + day,
+                "kind": "evening",
+                "entry_id": prompts[(i + day) % len(prompts)].id,
+                "posted_at": posted,
+                "first_answer_at": answered,
+                "together_at": answered,
+            }
+            for i, c in enumerate(couples)
+        ]
     async with services.engine.begin() as conn:
         for table, rows in ((ChatRow, chats), (Partner, partners), (Post, posts)):
-            for start in range(0, len(rows), 1000):
-                await conn.execute(insert(table), rows[start : start + 1000])
+            await insert_chunked(conn, table, rows)
+        if history:
+            # Both partners answered every earlier evening: two answers per post.
+            partners_of: dict[int, list[int]] = {}
+            for partner_id, chat_id in await conn.execute(select(Partner.id, Partner.chat_id)):
+                partners_of.setdefault(chat_id, []).append(partner_id)
+            past = await conn.execute(
+                select(Post.id, Post.chat_id, Post.first_answer_at).where(
+                    Post.first_answer_at.is_not(None)
+                )
+            )
+            answers = [
+                {"post_id": post_id, "partner_id": partner_id, "answered_at": at, "how": "reply"}
+                for post_id, chat_id, at in past
+                for partner_id in partners_of[chat_id]
+            ]
+            await insert_chunked(conn, Answer, answers)
+
+
+async def insert_chunked(
+    conn: AsyncConnection, table: type[Any], rows: list[dict[str, Any]]
+) -> None:
+    """Insert many rows, a thousand per statement."""
+    for start in range(0, len(rows), 1000):
+        await conn.execute(insert(table), rows[start : start + 1000])
 
 
 def reply_plan(chats: int, replies: int, seed: int) -> list[Reply]:
@@ -609,7 +653,7 @@ async def bench(
 
     t = time.monotonic()
     await prepare_database(services)
-    couples = await seed(services, link, args.chats)
+    couples = await seed(services, link, args.chats, args.history)
     plan = reply_plan(len(couples), args.replies, args.seed)
     seeded = time.monotonic() - t
     db_name = await database_name(services)
@@ -665,10 +709,13 @@ async def check_database(services: Services, plan: list[Reply]) -> list[str]:
     replied = replied_by(plan)
     expected = sum(len(partners) for partners in replied.values())
     both = sum(1 for partners in replied.values() if len(partners) == 2)
+    tonight = Post.message_id < PAST_IDS  # not the seeded earlier evenings
     async with services.sessions() as session:
-        answers = await session.scalar(select(func.count()).select_from(Answer))
+        answers = await session.scalar(
+            select(func.count()).select_from(Answer).join(Post).where(tonight)
+        )
         together = await session.scalar(
-            select(func.count()).select_from(Post).where(Post.together_at.is_not(None))
+            select(func.count()).select_from(Post).where(tonight, Post.together_at.is_not(None))
         )
     failures = []
     if answers != expected:
@@ -713,7 +760,8 @@ def report(
     )
     print(f"database  {db_name}")
     print(
-        f"run       {args.mode}, {args.chats} chats, {len(queued)} replies "
+        f"run       {args.mode}, {args.chats} chats ({args.history} earlier evenings each), "
+        f"{len(queued)} replies "
         f"({load}), {at_once} updates at once, rate limit {'on' if args.rate_limit else 'off'}, "
         f"log {args.log_level}; "
         f"seeded in {seeded:.1f} s"
@@ -743,6 +791,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--chats", type=int, default=5000)
     parser.add_argument("--replies", type=int, default=20000)
+    parser.add_argument(
+        "--history", type=int, default=30, help="earlier evenings per chat, answered by both"
+    )
     parser.add_argument(
         "--database-url",
         default=None,
