@@ -696,7 +696,8 @@ async def bench(
     batches, batched = services.answers.batches
     if batches:
         print(
-            f"batches   {batches} answer batches, {batched / batches:.1f} messages each on average"
+            f"batches   {batches} answer batches, {batched / batches:.1f} messages each on average; "
+            f"{services.answers.waited} found SQLite locked and waited in a thread"
         )
     return 1 if failures else 0
 
@@ -723,6 +724,20 @@ async def check_database(services: Services, plan: list[Reply]) -> list[str]:
     if together != both:
         failures.append(f"{together} prompts answered by both, expected {both}")
     return failures
+
+
+def print_timeline(queued: dict[Key, float], finished: dict[Key, float], keys: list[Key]) -> None:
+    """End-to-end latency second by second (by when each reply was queued): where the tail is."""
+    start = min(queued[k] for k in keys)
+    seconds: dict[int, list[float]] = {}
+    for k in keys:
+        seconds.setdefault(int(queued[k] - start), []).append((finished[k] - queued[k]) * 1000)
+    for second, values in sorted(seconds.items()):
+        values.sort()
+        print(
+            f"  second {second:3d}: {len(values):5d} replies, p50 {percentile(values, 50):6.1f} ms, "
+            f"p99 {percentile(values, 99):6.1f} ms, max {values[-1]:6.1f} ms"
+        )
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -781,6 +796,8 @@ def report(
             f"{name:<9} p50 {percentile(values, 50):.1f} ms, p95 {percentile(values, 95):.1f} "
             f"ms, p99 {percentile(values, 99):.1f} ms, max {values[-1] if values else 0:.1f} ms"
         )
+    if args.timeline:
+        print_timeline(queued, tracker.finished, keys)
     print("check     " + ("ok" if not failures else "FAILED"))
     for failure in failures:
         print(f"  {failure}")
@@ -809,6 +826,7 @@ def main() -> int:
         "--timeout", type=float, default=600.0, help="give up after this long with no reply handled"
     )
     parser.add_argument("--profile", metavar="FILE", help="write a cProfile of the bot's process")
+    parser.add_argument("--timeline", action="store_true", help="latency second by second")
     args = parser.parse_args()
     if args.replies > args.chats * 2 * REPLIES_PER_PARTNER:
         parser.error(f"at most {2 * REPLIES_PER_PARTNER} replies per chat")

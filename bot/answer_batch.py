@@ -123,6 +123,7 @@ class AnswerRecorder:
         self._patient: Engine | None = None  # waits for a lock, in its own thread
         self._thread: ThreadPoolExecutor | None = None
         self._since_checkpoint = 0
+        self.waited = 0  # SQLite batches that found the database locked and waited in the thread
         self._checkpointing: asyncio.Future[None] | None = None
 
     @property
@@ -176,6 +177,7 @@ class AnswerRecorder:
             return results
         # Another connection (the evening sender, a command) holds the write lock: wait for it
         # in a thread, never on the event loop.
+        self.waited += 1
         patient, thread = self._worker()
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(thread, _in_transaction, patient, batch)

@@ -51,6 +51,16 @@ def register(app: BotApp) -> None:
         ChatMemberHandler(onboarding.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
     )
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, onboarding.on_migrate))
+    # Any other message in a group may be an answer (a reply to a prompt, or, when the bot sees
+    # every message, a partner writing during the evening). These are most of the updates, so
+    # they are matched before the commands and buttons rather than after all of them; the
+    # filter leaves out commands and service messages, so nothing else is shadowed.
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.GROUPS & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
+            answers.on_group_message,
+        )
+    )
     # Commands.
     app.add_handler(CommandHandler("start", onboarding.on_start))
     app.add_handler(CommandHandler("help", onboarding.on_help))
@@ -77,14 +87,6 @@ def register(app: BotApp) -> None:
     app.add_handler(CallbackQueryHandler(activities.on_follow_up_button, pattern=r"^fu:"))
     app.add_handler(CallbackQueryHandler(stats.on_recap_button, pattern=r"^recap:ex:"))
     app.add_handler(CallbackQueryHandler(privacy.on_forget_button, pattern=r"^forget:(yes|no)$"))
-    # Last: any other message in a group may be an answer (a reply to a prompt, or — when the
-    # bot sees every message — a partner writing during the evening).
-    app.add_handler(
-        MessageHandler(
-            filters.ChatType.GROUPS & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
-            answers.on_group_message,
-        )
-    )
     app.add_error_handler(on_error)
 
 
