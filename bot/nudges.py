@@ -56,9 +56,12 @@ async def claim_nudges(session: AsyncSession, now: datetime, limit: int = 500) -
             Post.kind == "evening",
             Post.together_at.is_(None),
             Post.nudged_at.is_(None),
-            Post.first_answer_at.is_not(None),
-            Post.first_answer_at <= now - SHORTEST_DELAY,
             Post.posted_at >= now - NUDGE_HORIZON,
+            # Implied by the line above (an answer comes after its prompt), and what lets the
+            # index on first answers read only the last hours' instead of every answered
+            # prompt ever: this runs every tick.
+            Post.first_answer_at >= now - NUDGE_HORIZON,
+            Post.first_answer_at <= now - SHORTEST_DELAY,
             Chat.active.is_(True),
             Chat.nudges_enabled.is_(True),
         )

@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import inspect, select
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.storage import chats, partners
 from bot.storage.db import session_factory
 from bot.storage.migrate import current_revision, head_revision, upgrade
-from bot.storage.models import Chat, EntryUse, Partner, Post
+from bot.storage.models import Base, Chat, EntryUse, Partner, Post
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -30,6 +32,16 @@ async def test_migrations_create_every_table_and_record_the_head_revision(
 
     assert {"chats", "partners", "entry_uses", "posts", "alembic_version"} <= tables
     assert await current_revision(engine) == head_revision()
+
+
+async def test_the_migrations_build_exactly_the_schema_the_models_describe(
+    engine: AsyncEngine,
+) -> None:
+    def differences(conn: Connection) -> list[object]:
+        return list(compare_metadata(MigrationContext.configure(conn), Base.metadata))
+
+    async with engine.connect() as conn:
+        assert await conn.run_sync(differences) == []
 
 
 async def test_running_migrations_twice_changes_nothing(engine: AsyncEngine) -> None:

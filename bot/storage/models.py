@@ -156,7 +156,11 @@ class Post(Base):
     """A message the bot posted that partners can answer or act on."""
 
     __tablename__ = "posts"
-    __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
+    __table_args__ = (
+        UniqueConstraint("chat_id", "message_id"),
+        # A chat's latest prompts (the open one, the last few evenings) without its whole past.
+        Index("ix_posts_chat_posted", "chat_id", "posted_at"),
+    )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
     chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"))
