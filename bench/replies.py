@@ -696,8 +696,12 @@ async def bench(
     batches, batched = services.answers.batches
     if batches:
         print(
-            f"batches   {batches} answer batches, {batched / batches:.1f} messages each on average; "
-            f"{services.answers.waited} found SQLite locked and waited in a thread"
+            f"batches   {batches} answer batches, {batched / batches:.1f} messages each on average"
+            + (
+                f"; {services.answers.waited} found the database locked and waited in a thread"
+                if services.engine.dialect.name == "sqlite"
+                else ""
+            )
         )
     return 1 if failures else 0
 
