@@ -362,6 +362,52 @@ async def test_send_message_answers_exactly_what_ptb_serialises_for_the_stored_m
         assert body["result"] == emu.bot_messages(chat)[-1].to_dict(), params
 
 
+async def test_updates_and_edits_carry_exactly_what_ptb_serialises_for_the_messages(
+    emu: Emulator, couple: tuple[User, User, Chat]
+) -> None:
+    # The emulator builds these dicts without Message.to_dict() (the benchmarks' hot path).
+    alex, sam, chat = couple
+    emu.promote_bot(chat, alex)  # the bot sees every message
+    status, body = await raw(
+        emu,
+        "sendMessage",
+        chat_id=chat.id,
+        text="<b>Tonight</b>: one small thing?",
+        parse_mode="HTML",
+        reply_markup={"inline_keyboard": [[{"text": "In person", "callback_data": "in"}]]},
+    )
+    assert status == 200
+    prompt_id = body["result"]["message_id"]
+    sent = [
+        emu.send_message(chat, alex, "hello /help @sam_x"),
+        emu.send_message(chat, sam, "a reply", reply_to=prompt_id),
+        emu.send_message(chat, alex, "another", reply_to=prompt_id),
+    ]
+    edited = emu.edit_message(chat, alex, sent[-1].message_id, "edited text")
+    payloads = [payload for _, payload in emu.world.updates.pending][-4:]
+    kinds = ["message"] * 3 + ["edited_message"]
+    for payload, kind, message in zip(payloads, kinds, [*sent, edited], strict=True):
+        assert payload[kind] == message.to_dict()
+
+    for params in (
+        {"text": "<i>Now</i> both ✓", "parse_mode": "HTML"},
+        {
+            "text": "other keys",
+            "reply_markup": {"inline_keyboard": [[{"text": "B", "callback_data": "b"}]]},
+        },
+    ):
+        status, body = await raw(
+            emu, "editMessageText", chat_id=chat.id, message_id=prompt_id, **params
+        )
+        assert status == 200, body
+        assert body["result"] == emu.world.chats[chat.id].messages[prompt_id].to_dict(), params
+    status, body = await raw(
+        emu, "editMessageReplyMarkup", chat_id=chat.id, message_id=prompt_id, reply_markup={}
+    )
+    assert status == 200, body
+    assert body["result"] == emu.world.chats[chat.id].messages[prompt_id].to_dict()
+
+
 async def test_html_becomes_plain_text_and_entities_with_utf16_offsets(
     bot: Bot, couple: tuple[User, User, Chat]
 ) -> None:

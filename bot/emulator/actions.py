@@ -60,10 +60,18 @@ class Actor:
         return state
 
     def _deliver(
-        self, state: ChatState, message: Message, kind: str = "message", force: bool = False
+        self,
+        state: ChatState,
+        message: Message,
+        kind: str = "message",
+        force: bool = False,
+        text: bool = False,
     ) -> None:
+        """Queue the message as an update if the bot may see it (``text``: a plain text one)."""
         if force or bot_sees(self.world, state, message):
-            self.world.updates.push(kind, message)
+            world = self.world
+            as_dict = (lambda: world.text_message_dict(state, message)) if text else None
+            world.updates.push(kind, message, as_dict)
 
 
 class ChatActions(Actor):

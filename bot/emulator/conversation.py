@@ -50,7 +50,7 @@ class Conversation(Actor):
             if state.members.get(self.world.bot.id) == "kicked":
                 self._set_bot_status(state, "member", person)  # /start after a block unblocks
             state.started = True
-        self._deliver(state, message)
+        self._deliver(state, message, text=True)
         return message
 
     send_command = send_message
@@ -69,7 +69,7 @@ class Conversation(Actor):
             edit_date=int(self.world.clock()),
         )
         state.messages[message_id] = edited
-        self._deliver(state, edited, kind="edited_message")
+        self._deliver(state, edited, kind="edited_message", text=True)
         return edited
 
     def press_button(self, chat: ChatRef, user: UserRef, message_id: int, data: str) -> str:

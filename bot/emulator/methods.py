@@ -73,7 +73,9 @@ def send_message(world: World, p: dict[str, Any]) -> Any:
         reply_markup=markup,
     )
     world.limits.record(state.id)
-    return world.text_message_dict(state, message)
+    data = world.text_message_dict(state, message)
+    world.remember_dict(state, message, data)
+    return data
 
 
 def _own_message(world: World, state: ChatState, p: dict[str, Any]) -> Message:
@@ -95,9 +97,23 @@ def _current_markup(message: Message) -> dict[str, Any] | None:
 
 
 def _save(world: World, state: ChatState, message: Message, **changes: Any) -> Any:
-    edited = replace_message(message, edit_date=int(world.clock()), **changes)
+    """Store the edited message (JSON fields changed; None removes) and answer with it."""
+    if message.text is None:  # e.g. a poll's keyboard
+        edited = replace_message(message, edit_date=int(world.clock()), **changes)
+        state.messages[edited.message_id] = edited
+        return edited.to_dict()
+    # A text message, the bot's own: start from its quick dict rather than to_dict().
+    data = world.text_message_dict(state, message)
+    data["edit_date"] = int(world.clock())
+    for key, value in changes.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    edited = Message.de_json(data, None)
     state.messages[edited.message_id] = edited
-    return edited.to_dict()
+    world.remember_dict(state, edited, data)
+    return data
 
 
 @method("editMessageText")

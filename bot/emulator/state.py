@@ -156,8 +156,14 @@ class World:
         self.next_user_id = 1000
         self.groups_created = 0
         self.supergroups_created = 0
-        # chat id -> (chat, to_dict() of a bot message there minus its per-message fields)
-        self._text_templates: dict[int, tuple[Chat, dict[str, Any]]] = {}
+        # Pieces of Message.to_dict() that repeat: what every message has, each chat and
+        # sender (object, its dict: an object replaced means a stale dict), ...
+        self._message_base: dict[str, Any] | None = None
+        self._chat_dicts: dict[int, tuple[Chat, dict[str, Any]]] = {}
+        self._user_dicts: dict[int, tuple[User, dict[str, Any]]] = {}
+        # ...and messages replied to: a prompt everyone replies to is serialised once, not in
+        # every reply (read-only: the dicts are shared).
+        self._nested: dict[tuple[int, int], tuple[Message, dict[str, Any]]] = {}
 
     def now(self) -> dtm.datetime:
         """The current date for new objects, as an aware datetime."""
@@ -230,32 +236,58 @@ class World:
         return message
 
     def text_message_dict(self, state: ChatState, message: Message) -> dict[str, Any]:
-        """message.to_dict() for a bot's text message, with the never-changing part cached.
+        """message.to_dict() for a text message (the bot's or a user's), from cached pieces.
 
-        sendMessage is the benchmarks' hot path and Message.to_dict() walks ~100 attributes;
-        the test suite checks this equals message.to_dict().
+        Sending, answering and editing text messages are the benchmarks' hot path, and
+        Message.to_dict() walks ~100 attributes; the test suite checks this equals
+        message.to_dict(). Only for messages with text and nothing else but what is copied here.
         """
-        cached = self._text_templates.get(state.id)
-        if cached is None or cached[0] is not state.chat:
-            sample = Message(0, self.now(), state.chat, from_user=self.bot, text="-").to_dict()
-            for key in ("message_id", "date", "text"):
-                del sample[key]
-            cached = self._text_templates[state.id] = (state.chat, sample)
-        data = dict(cached[1])
+        sender = message.from_user
+        assert sender is not None and message.text is not None
+        if self._message_base is None:
+            sample = Message(0, self.now(), state.chat, text="-").to_dict()
+            for field in ("message_id", "date", "text", "chat"):
+                del sample[field]
+            self._message_base = sample
+        data = dict(self._message_base)
         data["message_id"] = message.message_id
         data["date"] = int(message.date.timestamp())
+        data["chat"] = _cached_dict(self._chat_dicts, state.chat.id, state.chat)
+        data["from"] = _cached_dict(self._user_dicts, sender.id, sender)
         data["text"] = message.text
         if message.entities:
             data["entities"] = [entity.to_dict() for entity in message.entities]
         if message.reply_to_message is not None:
-            data["reply_to_message"] = message.reply_to_message.to_dict()
+            data["reply_to_message"] = self._nested_dict(state, message.reply_to_message)
         if message.reply_markup is not None:
             data["reply_markup"] = message.reply_markup.to_dict()
+        if message.edit_date is not None:
+            data["edit_date"] = int(message.edit_date.timestamp())
         return data
+
+    def remember_dict(self, state: ChatState, message: Message, data: dict[str, Any]) -> None:
+        """Note a stored message's to_dict(), for replies to it."""
+        self._nested[(state.id, message.message_id)] = (message, data)
+
+    def _nested_dict(self, state: ChatState, message: Message) -> dict[str, Any]:
+        key = (state.id, message.message_id)
+        cached = self._nested.get(key)
+        if cached is None or cached[0] is not message:  # an edit stores a new object
+            cached = self._nested[key] = (message, message.to_dict())
+        return cached[1]
 
     def bot_is_admin(self, state: ChatState) -> bool:
         """Whether the bot is an administrator there."""
         return state.members.get(self.bot.id) == "administrator"
+
+
+def _cached_dict(
+    cache: dict[int, tuple[Any, dict[str, Any]]], key: int, obj: Chat | User
+) -> dict[str, Any]:
+    cached = cache.get(key)
+    if cached is None or cached[0] is not obj:
+        cached = cache[key] = (obj, obj.to_dict())
+    return cached[1]
 
 
 def replace_message(message: Message, **changes: Any) -> Message:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
@@ -63,14 +64,25 @@ class UpdateQueue:
         self.allowed_explicit = list(kinds)
         self.allowed = frozenset(kinds) & ALL_TYPES if kinds else DEFAULT_ALLOWED
 
-    def push(self, kind: str, obj: TelegramObject) -> int | None:
-        """Queue an update of this kind unless allowed_updates filters it out."""
+    def push(
+        self,
+        kind: str,
+        obj: TelegramObject,
+        as_dict: Callable[[], dict[str, Any]] | None = None,
+    ) -> int | None:
+        """Queue an update of this kind unless allowed_updates filters it out.
+
+        ``as_dict``: a quicker way to ``obj.to_dict()``, called only if the update is queued.
+        """
         if kind not in self.allowed:
             return None
         update_id = self.next_id
         self.next_id += 1
-        fields: dict[str, Any] = {kind: obj}
-        payload = Update(update_id, **fields).to_dict()
+        if as_dict is not None:
+            payload = {"update_id": update_id, kind: as_dict()}
+        else:
+            fields: dict[str, Any] = {kind: obj}
+            payload = Update(update_id, **fields).to_dict()
         self.pending.append((update_id, payload))
         self._resolve_poll("update")
         self.wake.set()
