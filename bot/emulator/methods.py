@@ -12,7 +12,13 @@ from bot.emulator.html import utf16_len
 from bot.emulator.objects import entity_dicts, formatted, inline_markup
 from bot.emulator.params import opt_bool, opt_int, opt_str
 from bot.emulator.registry import method
-from bot.emulator.state import ChatState, World, as_reply_target, replace_message
+from bot.emulator.state import (
+    ChatState,
+    World,
+    as_reply_target,
+    change_fields,
+    replace_message,
+)
 
 _NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly the "
@@ -103,13 +109,8 @@ def _save(world: World, state: ChatState, message: Message, **changes: Any) -> A
         state.messages[edited.message_id] = edited
         return edited.to_dict()
     # A text message, the bot's own: start from its quick dict rather than to_dict().
-    data = world.text_message_dict(state, message)
-    data["edit_date"] = int(world.clock())
-    for key, value in changes.items():
-        if value is None:
-            data.pop(key, None)
-        else:
-            data[key] = value
+    changes["edit_date"] = int(world.clock())
+    data = change_fields(world.text_message_dict(state, message), changes)
     edited = Message.de_json(data, None)
     state.messages[edited.message_id] = edited
     world.remember_dict(state, edited, data)

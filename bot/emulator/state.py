@@ -292,15 +292,17 @@ def _cached_dict(
 
 def replace_message(message: Message, **changes: Any) -> Message:
     """A copy of a frozen telegram.Message with some JSON fields changed (None removes)."""
-    data = message.to_dict()
+    return Message.de_json(change_fields(message.to_dict(), changes), None)
+
+
+def change_fields(data: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """Change some fields of an object's JSON, in place (None removes one); returns it."""
     for key, value in changes.items():
         if value is None:
             data.pop(key, None)
         else:
             data[key] = value
-    copy = Message.de_json(data, None)
-    assert copy is not None
-    return copy
+    return data
 
 
 def as_reply_target(message: Message) -> Message:
