@@ -27,6 +27,7 @@ from bot.storage.models import Answer, Post
 POSTS = cast(Table, Post.__table__)
 ANSWERS = cast(Table, Answer.__table__)
 PARTNER_COLUMNS = ("chat_id", "id", "user_id", "display_name", "active")
+SELECT_PARTNERS = f"SELECT {', '.join(PARTNER_COLUMNS)} FROM partners WHERE "
 ANSWER_COLUMNS = ("post_id", "partner_id", "answered_at", "message_id", "how")
 
 Convert = Callable[[Any], Any]
@@ -57,6 +58,7 @@ class Statements:
     def __init__(self, dialect: Dialect) -> None:
         self.postgres = dialect.name == "postgresql"
         self._post_columns = [c.name for c in POSTS.c]
+        self._select_posts = f"SELECT {', '.join(self._post_columns)} FROM posts WHERE "
         self._post_readers = [_reader(c, dialect) for c in POSTS.c]
         self._stamp = _writer(ANSWERS.c.answered_at, dialect)
         self._answer_writers = [_writer(ANSWERS.c[name], dialect) for name in ANSWER_COLUMNS]
@@ -81,8 +83,9 @@ class Statements:
     def posts(self, conn: Connection, where: str, query: Query) -> list[Post]:
         """The posts matching ``where``, in id order; locked for this transaction on PostgreSQL."""
         lock = " FOR UPDATE" if self.postgres else ""
-        sql = f"SELECT {', '.join(self._post_columns)} FROM posts WHERE {where} ORDER BY id{lock}"
-        rows = conn.exec_driver_sql(sql, tuple(query.values))
+        rows = conn.exec_driver_sql(
+            f"{self._select_posts}{where} ORDER BY id{lock}", tuple(query.values)
+        )
         names, readers = self._post_columns, self._post_readers
         return [
             Post(
@@ -94,8 +97,7 @@ class Statements:
     def partners(self, conn: Connection, chat_ids: Iterable[int]) -> list[tuple[Any, ...]]:
         """(chat id, id, user id, display name, active) of every partner of the chats."""
         query = self.query()
-        where = query.among("chat_id", chat_ids)
-        sql = f"SELECT {', '.join(PARTNER_COLUMNS)} FROM partners WHERE {where} ORDER BY id"
+        sql = f"{SELECT_PARTNERS}{query.among('chat_id', chat_ids)} ORDER BY id"
         return [tuple(row) for row in conn.exec_driver_sql(sql, tuple(query.values))]
 
     def answered(self, conn: Connection, post_ids: Iterable[int]) -> set[tuple[int, int]]:
