@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.storage.db import scratch_database
-from bot.storage.models import Chat
+from bot.kernel.db.engine import scratch_database
+from bot.kernel.db.models import Chat
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:BENCH-TOKEN"

@@ -27,9 +27,9 @@ from sqlalchemy import func, select
 from bot.app import build_services
 from bot.config import Settings
 from bot.emulator.client import EmulatorClient
+from bot.kernel.db.migrate import upgrade
+from bot.kernel.db.models import Run
 from bot.runner import BotRunner
-from bot.storage.migrate import upgrade
-from bot.storage.models import Run
 
 
 def parse_args() -> argparse.Namespace:

@@ -29,9 +29,9 @@ from sqlalchemy import func, select
 from bot.app import build_services
 from bot.clock import ManualClock
 from bot.config import Settings
-from bot.evening.tick import EveningJob
-from bot.storage.migrate import upgrade
-from bot.storage.models import Run
+from bot.kernel.db.migrate import upgrade
+from bot.kernel.db.models import Run
+from bot.tick import EveningJob
 
 TYPICAL = datetime(2026, 11, 23, 19, 29, tzinfo=UTC)  # a Monday; Berlin is UTC+1
 PEAK = TYPICAL + timedelta(minutes=1)  # 20:30 in Berlin

@@ -86,12 +86,12 @@ from bot.app import build_services, prepare_database
 from bot.config import Settings
 from bot.emulator import Emulator
 from bot.emulator.state import Call
-from bot.evening.compose import entry_text, evening_keyboard
+from bot.features.evening.view import entry_text, evening_keyboard
+from bot.kernel.db.models import Answer, Partner, Post
+from bot.kernel.db.models import Chat as ChatRow
+from bot.kernel.services import Ctx, Services
 from bot.logs import setup_logging
 from bot.runner import BotRunner
-from bot.services import Ctx, Services
-from bot.storage.models import Answer, Partner, Post
-from bot.storage.models import Chat as ChatRow
 
 SECRET = "bench-webhook-secret"
 REPLIES_PER_PARTNER = 2

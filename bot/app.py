@@ -9,23 +9,23 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 
+from bot import registry
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.kernel.db.engine import create_engine, ping, session_factory
+from bot.kernel.db.migrate import upgrade
+from bot.kernel.services import BotApp, BotData, Ctx, Services
+from bot.kernel.telegram.ordering import PerChatUpdateProcessor
+from bot.kernel.telegram.ratelimit import RateLimiter
+from bot.kernel.telegram.transport import AiohttpRequest
 from bot.library.holder import LibraryHolder
 from bot.library.loader import LibraryError
-from bot.ratelimit import RateLimiter
-from bot.services import BotApp, BotData, Ctx, Services
-from bot.storage.db import create_engine, ping, session_factory
-from bot.storage.migrate import upgrade
-from bot.telegram import registry
-from bot.telegram.ordering import PerChatUpdateProcessor
 from bot.texts import TextError, Texts, check_references
-from bot.transport import AiohttpRequest
 
 log = logging.getLogger(__name__)
 
 # Updates handled at once (of different chats: one chat's updates go one after another).
-# Replies, most of the traffic, wait on the answer batcher (bot.answer_batch) without holding a
+# Replies, most of the traffic, wait on the answer batcher (bot.features.answers.batch) without holding a
 # connection, and the more wait, the bigger and cheaper the batch. Commands open their own
 # transaction; past the connection pool (15 on SQLite, 20 on PostgreSQL) they wait their turn.
 UPDATE_CONCURRENCY = {"sqlite": 64, "postgresql": 64}
@@ -105,7 +105,7 @@ def build_application(services: Services) -> BotApp:
             PerChatUpdateProcessor(UPDATE_CONCURRENCY.get(services.engine.dialect.name, 4))
         )
         # aiohttp rather than PTB's default httpx: a fraction of the CPU per call (see
-        # bot.transport). Long polling gets its own connection, so it never waits for a free one.
+        # bot.kernel.telegram.transport). Long polling gets its own connection, so it never waits for a free one.
         .request(AiohttpRequest(pool_size=32, read_timeout=settings.telegram_timeout))
         .get_updates_request(AiohttpRequest(pool_size=1, read_timeout=settings.telegram_timeout))
     )

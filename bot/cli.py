@@ -90,7 +90,7 @@ async def _migrate(settings: Settings) -> int:
     services = build_services(settings)
     try:
         await _prepare(services)
-        from bot.storage.migrate import current_revision
+        from bot.kernel.db.migrate import current_revision
 
         print(
             services.texts.render("cli.migrated", revision=await current_revision(services.engine))
@@ -101,7 +101,7 @@ async def _migrate(settings: Settings) -> int:
 
 
 async def _prepare(services: object) -> None:
-    from bot.services import Services
+    from bot.kernel.services import Services
 
     assert isinstance(services, Services)
     try:

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import Message
 
-from bot.telegram.formatting import short_date
+from bot.schedule.words import short_date
 from bot.texts import Texts
 
 # Continuation lines sit under the text, past the "HH:MM  " column; long lines wrap to fit a

@@ -10,12 +10,12 @@ from telegram.error import Conflict, TelegramError
 from telegram.ext import ExtBot
 
 from bot.app import ALLOWED_UPDATES, build_application, prepare_database
-from bot.evening.sender import Sender
-from bot.evening.tick import EveningJob
-from bot.services import BotApp, Services
-from bot.telegram.registry import menu
-from bot.transport import AiohttpRequest
-from bot.web import WebhookServer
+from bot.features.evening.sender import Sender
+from bot.kernel.services import BotApp, Services
+from bot.kernel.telegram.transport import AiohttpRequest
+from bot.kernel.telegram.webhook import WebhookServer
+from bot.registry import menu
+from bot.tick import EveningJob
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ class BotRunner:
         self._poll_timeout = poll_timeout
         self._web: WebhookServer | None = None
         settings = services.settings
-        # The fan-out gets its own Bot on aiohttp (see bot.transport) and its own
+        # The fan-out gets its own Bot on aiohttp (see bot.kernel.telegram.transport) and its own
         # connections, so replies to commands never queue behind thousands of evening posts.
         # It shares the application's rate limiter: Telegram's limits are per token.
         app_bot = self.app.bot

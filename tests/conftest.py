@@ -25,11 +25,11 @@ from bot.app import build_services
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.emulator import Emulator
+from bot.kernel.db.engine import create_engine, scratch_database
+from bot.kernel.db.migrate import upgrade
+from bot.kernel.services import Services
 from bot.logs import setup_logging
 from bot.runner import BotRunner
-from bot.services import Services
-from bot.storage.db import create_engine, scratch_database
-from bot.storage.migrate import upgrade
 
 TOKEN = "123456:TEST-TOKEN"
 BOT_USERNAME = "QualityTimeBot"

@@ -13,12 +13,13 @@ import pytest
 from sqlalchemy import Connection, Engine, event, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot import answer_batch, answers
-from bot.answer_batch import AnswerRecorder, Outcome, Seen
-from bot.storage.db import checkpoint as answer_batch_checkpoint
-from bot.storage.db import create_engine, session_factory
-from bot.storage.migrate import upgrade
-from bot.storage.models import Answer, Chat, Partner, Post
+from bot.features.answers import batch as answer_batch
+from bot.features.answers import service as answers
+from bot.features.answers.batch import AnswerRecorder, Outcome, Seen
+from bot.kernel.db.engine import checkpoint as answer_batch_checkpoint
+from bot.kernel.db.engine import create_engine, session_factory
+from bot.kernel.db.migrate import upgrade
+from bot.kernel.db.models import Answer, Chat, Partner, Post
 
 NOW = datetime(2026, 11, 24, 19, 30, tzinfo=UTC)
 ALEX, SAM, GUEST = 101, 102, 103

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from bot.batching import Batcher
+from bot.kernel.batching import Batcher
 
 
 class Doubler:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select, text
 from telegram import Message
 
-from bot.storage.models import Answer, Post, Suggestion
+from bot.kernel.db.models import Answer, Post, Suggestion
 from tests.conftest import Couple, RunningBot, StartBot
 
 # Monday 23 November 2026, 20:30 in Berlin.

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.telegram.registry import MENU
+from bot.registry import MENU
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 from telegram import Message
 
-from bot.storage import chats
-from bot.storage.models import Chat, EntryUse, Post, Run
+from bot.kernel.db import chats
+from bot.kernel.db.models import Chat, EntryUse, Post, Run
 from tests.conftest import Couple, RunningBot, StartBot
 
 # Monday 23 November 2026; Berlin is UTC+1, so 20:30 there is 19:30 UTC.

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 from telegram import Message
 
-from bot.evening.recap import send_recaps
-from bot.storage.models import Answer, Chat, Partner, Post, Run, Suggestion
+from bot.features.recap.jobs import send_recaps
+from bot.kernel.db.models import Answer, Chat, Partner, Post, Run, Suggestion
 from tests.conftest import Couple, RunningBot, StartBot
 
 # Monday 23 November 2026; Berlin is UTC+1, so 20:30 there is 19:30 UTC.

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.storage.models import Chat, Partner
+from bot.kernel.db.models import Chat, Partner
 from tests.conftest import TOKEN, Couple, RunningBot, StartBot
 
 MODES = ["polling", "webhook"]

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from telegram import Chat, Message, Update, User
 
-from bot.telegram.ordering import PerChatUpdateProcessor, chat_keys
+from bot.kernel.telegram.ordering import PerChatUpdateProcessor, chat_keys
 
 ALEX = User(1000, "Alex", is_bot=False)
 NOW = datetime(2026, 11, 23, 19, 30, tzinfo=UTC)

@@ -11,8 +11,8 @@ from sqlalchemy.engine import Connection
 from telegram import Chat as TgChat
 from telegram import Message
 
-from bot.storage.models import Answer, Chat, Partner, Post, Suggestion
-from bot.storage.privacy import SECTIONS
+from bot.features.privacy.queries import SECTIONS
+from bot.kernel.db.models import Answer, Chat, Partner, Post, Suggestion
 from tests.conftest import Couple, RunningBot, StartBot
 
 # Monday 23 November 2026, 20:30 in Berlin.

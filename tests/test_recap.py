@@ -6,8 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.paths import project_root
-from bot.recap import (
+from bot.features.recap.rules import (
     RECAP_PROBLEMS,
     RecapChoice,
     after_claim,
@@ -16,8 +15,9 @@ from bot.recap import (
     parse_recap,
     schedule_recap,
 )
+from bot.kernel.db.models import Chat
+from bot.paths import project_root
 from bot.schedule.parse import Problem
-from bot.storage.models import Chat
 from bot.texts import Texts
 
 # Monday 23 November 2026, 15:00 in Berlin.

@@ -23,10 +23,10 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from bot.emulator import Emulator
-from bot.ratelimit import SlidingWindow
-from bot.storage.db import create_engine
-from bot.storage.migrate import upgrade
-from bot.storage.models import Chat, Run
+from bot.kernel.db.engine import create_engine
+from bot.kernel.db.migrate import upgrade
+from bot.kernel.db.models import Chat, Run
+from bot.kernel.telegram.ratelimit import SlidingWindow
 from tests.conftest import ROOT, TOKEN, StartBot, free_port
 
 CHATS = 1000

@@ -14,12 +14,12 @@ import pytest
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from bot import answer_batch
-from bot.answer_batch import Seen
-from bot.nudges import claim_nudges
-from bot.storage.db import create_engine, session_factory
-from bot.storage.migrate import upgrade
-from bot.storage.models import Answer, Chat, Partner, Post
+from bot.features.answers import batch as answer_batch
+from bot.features.answers.batch import Seen
+from bot.features.nudges.service import claim_nudges
+from bot.kernel.db.engine import create_engine, session_factory
+from bot.kernel.db.migrate import upgrade
+from bot.kernel.db.models import Answer, Chat, Partner, Post
 from tests.test_answer_batch import ALEX, NOW, SAM, add_couple
 
 YEARS = 4  # of evenings, in the chat with a history

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.stats import (
+from bot.features.stats.rules import (
     Approx,
     EveningStat,
     Period,

@@ -11,10 +11,10 @@ from sqlalchemy import Connection, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.storage import chats, partners
-from bot.storage.db import session_factory
-from bot.storage.migrate import current_revision, head_revision, upgrade
-from bot.storage.models import Base, Chat, EntryUse, Partner, Post
+from bot.kernel.db import chats, partners
+from bot.kernel.db.engine import session_factory
+from bot.kernel.db.migrate import current_revision, head_revision, upgrade
+from bot.kernel.db.models import Base, Chat, EntryUse, Partner, Post
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 

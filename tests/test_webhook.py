@@ -15,7 +15,7 @@ import pytest
 
 from bot.app import StartupError, build_application, build_services
 from bot.emulator import Emulator
-from bot.storage.db import create_engine
+from bot.kernel.db.engine import create_engine
 from tests.conftest import ROOT, TOKEN, RunningBot, StartBot, make_settings
 
 

@@ -1,0 +1,159 @@
+"""Queries for the evening schedule: due chats, runs, and atomic claims with a lease."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Table, and_, case, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.kernel.db.models import Chat, Run
+
+PENDING, SENDING, SENT = "pending", "sending", "sent"
+SKIPPED, FAILED, MAYBE_SENT = "skipped", "failed", "maybe_sent"
+
+
+async def due_chats(session: AsyncSession, now: datetime, limit: int) -> Sequence[Chat]:
+    """Lock and return active chats whose next slot has come, oldest first.
+
+    Reads through the ``next_send_at`` index, so the cost follows the number of due chats.
+    On PostgreSQL, SKIP LOCKED lets replicas plan different chats at the same moment.
+    """
+    query = (
+        select(Chat)
+        .where(Chat.active.is_(True), Chat.next_send_at <= now)
+        .order_by(Chat.next_send_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return (await session.scalars(query)).all()
+
+
+@dataclass(frozen=True)
+class NewRun:
+    """A run the planner wants to exist."""
+
+    chat_id: int
+    local_date: date
+    due_at: datetime
+    status: str
+    reason: str | None = None
+    kind: str = "prompt"
+
+
+async def add_runs(session: AsyncSession, new: Sequence[NewRun]) -> set[tuple[int, date]]:
+    """Insert runs in one statement, skipping any (chat, date) that has one already.
+
+    Returns the (chat id, local date) keys actually inserted.
+    """
+    if not new:
+        return set()
+    rows = [
+        {
+            "chat_id": run.chat_id,
+            "local_date": run.local_date,
+            "due_at": run.due_at,
+            "not_before": run.due_at,
+            "status": run.status,
+            "reason": run.reason,
+            "kind": run.kind,
+            "attempts": 0,
+            "recovered": False,
+        }
+        for run in new
+    ]
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    # The table, not the mapped class: a Core insert skips the ORM's per-row bookkeeping.
+    table = cast(Table, Run.__table__)
+    stmt = (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=["chat_id", "local_date"])
+        .returning(table.c.chat_id, table.c.local_date)
+    )
+    result = await session.execute(stmt, rows)
+    return {(chat_id, local_date) for chat_id, local_date in result.all()}
+
+
+async def add_run(
+    session: AsyncSession,
+    *,
+    chat_id: int,
+    local_date: date,
+    due_at: datetime,
+    status: str,
+    reason: str | None = None,
+    kind: str = "prompt",
+) -> bool:
+    """Insert a run unless that chat already has one for that date; True when inserted."""
+    run = NewRun(chat_id, local_date, due_at, status, reason, kind)
+    return bool(await add_runs(session, [run]))
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A run this sender now holds the lease on."""
+
+    id: int
+    chat_id: int
+    local_date: date
+    kind: str
+    attempts: int
+    recovered: bool  # taken over from a sender whose lease expired mid-send
+
+
+async def claim_runs(
+    session: AsyncSession, now: datetime, *, owner: str, lease: timedelta, limit: int
+) -> list[Claimed]:
+    """Atomically take up to ``limit`` due runs: pending ones, and sends whose lease expired."""
+    claimable = or_(
+        and_(Run.status == PENDING, Run.not_before <= now),
+        and_(Run.status == SENDING, Run.lease_until < now),
+    )
+    ids = (
+        select(Run.id)
+        .where(claimable)
+        .order_by(Run.not_before, Run.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    stmt = (
+        update(Run)
+        # Re-checking the condition keeps the claim atomic on databases without row locks.
+        .where(Run.id.in_(ids), claimable)
+        .values(
+            status=SENDING,
+            lease_owner=owner,
+            lease_until=now + lease,
+            attempts=Run.attempts + 1,
+            recovered=case((Run.status == SENDING, True), else_=Run.recovered),
+        )
+        .returning(Run.id, Run.chat_id, Run.local_date, Run.kind, Run.attempts, Run.recovered)
+        .execution_options(synchronize_session=False)
+    )
+    rows = (await session.execute(stmt)).all()
+    return [Claimed(*row) for row in rows]
+
+
+async def finish(session: AsyncSession, changes: Sequence[dict[str, Any]]) -> None:
+    """Write the outcome of many runs at once (each dict has the run ``id`` and new values)."""
+    if changes:
+        # ORM bulk UPDATE by primary key: one executemany per set of changed columns.
+        await session.execute(update(Run), list(changes))
+
+
+async def release(session: AsyncSession, run_ids: Sequence[int], owner: str) -> None:
+    """Give runs back untouched (shutting down before sending them)."""
+    if not run_ids:
+        return
+    await session.execute(
+        update(Run)
+        .where(Run.id.in_(run_ids), Run.status == SENDING, Run.lease_owner == owner)
+        .values(status=PENDING, lease_owner=None, lease_until=None, attempts=Run.attempts - 1)
+        .execution_options(synchronize_session=False)
+    )

@@ -1,0 +1,122 @@
+"""Handlers for joining, leaving and migrating groups, /start and /help."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
+
+from bot.features.onboarding import service as onboarding
+from bot.kernel.db.partners import ensure_partner
+from bot.kernel.services import Ctx
+from bot.kernel.telegram.interaction import GROUP_TYPES, in_group, interaction
+from bot.schedule.times import format_minute
+
+log = logging.getLogger(__name__)
+
+_PRESENT = {ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED}
+
+
+async def on_my_chat_member(update: Update, ctx: Ctx) -> None:
+    """Greet a group the bot was added to; go quiet in one it was removed from."""
+    change = update.my_chat_member
+    if change is None or change.chat.type not in GROUP_TYPES:
+        return
+    before, after = change.old_chat_member.status, change.new_chat_member.status
+    was_in, is_in = before in _PRESENT, after in _PRESENT
+    is_admin = after in (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
+    chat_id = change.chat.id
+    if was_in and not is_in:
+        async with ctx.services.transaction() as session:
+            await onboarding.bot_left(session, chat_id)
+        log.info("removed from chat %s", chat_id)
+        return
+    if was_in and is_in:
+        async with ctx.services.transaction() as session:
+            await onboarding.bot_role_changed(session, chat_id, is_admin=is_admin)
+        return
+    if not is_in:
+        return
+    member_count = await _member_count(ctx, chat_id)
+    adder = change.from_user
+    async with ctx.services.transaction() as session:
+        joined = await onboarding.bot_joined(
+            session,
+            chat_id,
+            default_timezone=ctx.services.settings.default_timezone,
+            member_count=member_count,
+            is_admin=is_admin,
+            now=ctx.services.clock.now(),
+        )
+        if adder is not None and not adder.is_bot:
+            # Whoever adds the bot is almost always one of the couple.
+            await ensure_partner(session, chat_id, adder.id, adder.first_name)
+    texts = ctx.services.texts
+    if joined.new:
+        text = texts.render_html("onboarding.greeting", time=joined.time, zone=joined.zone)
+    else:
+        text = texts.render_html("onboarding.welcome_back", time=joined.time, zone=joined.zone)
+    if joined.crowded:
+        text += "\n\n" + texts.render_html("onboarding.crowded_group")
+    await ctx.bot.send_message(chat_id, text)
+    log.info("joined chat %s (new=%s, members=%s)", chat_id, joined.new, member_count)
+
+
+async def _member_count(ctx: Ctx, chat_id: int) -> int | None:
+    try:
+        return await ctx.bot.get_chat_member_count(chat_id)
+    except TelegramError as exc:
+        # Not worth failing the greeting over: the couples note is a nicety.
+        log.warning("could not count members of %s: %s", chat_id, exc)
+        return None
+
+
+async def on_start(update: Update, ctx: Ctx) -> None:
+    """Explain the bot: in a group like /help, in private with the add-to-group link."""
+    if in_group(update):
+        await on_help(update, ctx)
+        return
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    texts = ctx.services.texts
+    link = f"https://t.me/{ctx.bot.username}?startgroup=quality-time"
+    button = InlineKeyboardButton(texts.render("onboarding.private_start_button"), url=link)
+    await message.reply_text(
+        texts.render_html("onboarding.private_start", name=user.first_name),
+        reply_markup=InlineKeyboardMarkup([[button]]),
+    )
+
+
+async def on_help(update: Update, ctx: Ctx) -> None:
+    """List the commands and how to answer."""
+    message = update.effective_message
+    if message is None:
+        return
+    if not in_group(update):
+        await message.reply_text(ctx.services.texts.render_html("onboarding.private_other"))
+        return
+    async with interaction(update, ctx) as it:
+        assert it.chat is not None
+        time, zone = format_minute(it.chat.send_minute), it.chat.timezone
+    await message.reply_text(
+        ctx.services.texts.render_html("onboarding.help", time=time, zone=zone)
+    )
+
+
+async def on_migrate(update: Update, ctx: Ctx) -> None:
+    """Move a group's data when Telegram upgrades it to a supergroup."""
+    message = update.effective_message
+    if message is None:
+        return
+    if message.migrate_to_chat_id:
+        old_id, new_id = message.chat.id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id:
+        old_id, new_id = message.migrate_from_chat_id, message.chat.id
+    else:
+        return
+    async with ctx.services.transaction() as session:
+        moved = await onboarding.group_migrated(session, old_id, new_id)
+    if moved:
+        log.info("chat %s migrated to %s", old_id, new_id)

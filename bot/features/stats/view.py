@@ -1,0 +1,109 @@
+"""/stats and the weekly recap in the couple's words (templates in prompts/<lang>/stats.yaml)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.features.stats.rules import Period, Stats, approximate
+from bot.texts import Texts
+
+
+def duration_words(texts: Texts, duration: timedelta) -> str:
+    """``about 2 h 10 min``-style duration."""
+    a = approximate(duration)
+    if a.under_minute:
+        return texts.render("stats.duration.under_minute")
+    if a.days and a.hours:
+        return texts.render("stats.duration.days_hours", days=a.days, hours=a.hours)
+    if a.days:
+        return texts.render("stats.duration.days", days=a.days)
+    if a.hours and a.minutes:
+        return texts.render("stats.duration.hours_minutes", hours=a.hours, minutes=a.minutes)
+    if a.hours:
+        return texts.render("stats.duration.hours", hours=a.hours)
+    return texts.render("stats.duration.minutes", minutes=a.minutes)
+
+
+def weekday_name(texts: Texts, weekday: int) -> str:
+    """The full name of a weekday (Monday is 0)."""
+    names = (
+        texts.render("stats.day.mon"),
+        texts.render("stats.day.tue"),
+        texts.render("stats.day.wed"),
+        texts.render("stats.day.thu"),
+        texts.render("stats.day.fri"),
+        texts.render("stats.day.sat"),
+        texts.render("stats.day.sun"),
+    )
+    return names[weekday]
+
+
+def period_text(texts: Texts, period: Period) -> str:
+    """One block of figures."""
+    median = (
+        texts.render("stats.median", duration=duration_words(texts, period.median_to_both))
+        if period.median_to_both is not None
+        else ""
+    )
+    return texts.render(
+        "stats.period",
+        prompts=period.prompts,
+        together=period.together,
+        exercises=period.exercises,
+        activities=period.activities,
+        median=median,
+    )
+
+
+def streak_text(texts: Texts, stats: Stats) -> str:
+    """A line about the streak, or nothing when there is none worth naming."""
+    current, best = stats.current_streak, stats.best_streak
+    if current >= 2 and current >= best:
+        return texts.render("stats.streak_best", count=current)
+    if current >= 2:
+        return texts.render("stats.streak_current", count=current, best=best)
+    if best >= 2:
+        return texts.render("stats.streak_past", best=best)
+    return ""
+
+
+def closing_text(texts: Texts, week: Period) -> str:
+    """Warm words for the week: a quiet one is a start, never a failure."""
+    if week.prompts == 0 and not (week.exercises or week.activities):
+        return texts.render("stats.closing_fresh")
+    if week.together == 0 and not (week.exercises or week.activities):
+        return texts.render("stats.closing_quiet")
+    if week.prompts and week.together == week.prompts:
+        return texts.render("stats.closing_every")
+    return texts.render("stats.closing_some")
+
+
+def stats_text(texts: Texts, stats: Stats) -> str:
+    """The /stats message."""
+    if stats.all_time.prompts == 0 and not (stats.all_time.exercises or stats.all_time.activities):
+        return texts.render("stats.empty")
+    return texts.render(
+        "stats.overview",
+        week=period_text(texts, stats.week),
+        all_time=period_text(texts, stats.all_time),
+        streak=streak_text(texts, stats),
+        closing=closing_text(texts, stats.week),
+    )
+
+
+def recap_text(texts: Texts, stats: Stats, suggestion: str) -> str:
+    """The weekly recap; ``suggestion`` is rendered HTML (or empty)."""
+    week = stats.week
+    shared = [texts.render("stats.recap_evenings", together=week.together, prompts=week.prompts)]
+    if week.exercises:
+        shared.append(texts.render("stats.recap_exercises", count=week.exercises))
+    if week.activities:
+        shared.append(texts.render("stats.recap_activities", count=week.activities))
+    ahead = texts.render("stats.recap_ahead", suggestion=suggestion) if suggestion else ""
+    return texts.render(
+        "stats.recap",
+        shared="\n".join(shared),
+        streak=streak_text(texts, stats) if stats.current_streak >= 2 else "",
+        closing=closing_text(texts, week),
+        ahead=ahead,
+    )

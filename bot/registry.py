@@ -1,0 +1,94 @@
+"""Every handler, registered in one place, in the order PTB should try them."""
+
+from __future__ import annotations
+
+from telegram import BotCommand
+from telegram.ext import (
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.features.activities import handlers as activities
+from bot.features.answers import handlers as answers
+from bot.features.exercise import handlers as exercise
+from bot.features.onboarding import handlers as onboarding
+from bot.features.operator import handlers as operator
+from bot.features.privacy import handlers as privacy
+from bot.features.settings import handlers as settings
+from bot.features.stats import handlers as stats
+from bot.kernel.services import BotApp, Services
+from bot.kernel.telegram.errors import on_error
+
+# Shown in Telegram's command menu, in this order; descriptions live in prompts/<lang>/commands.yaml.
+MENU = (
+    "help",
+    "exercise",
+    "activity",
+    "time",
+    "timezone",
+    "days",
+    "pause",
+    "resume",
+    "skip",
+    "settings",
+    "nudges",
+    "stats",
+    "recap",
+    "export",
+    "forget",
+)
+
+
+def register(app: BotApp) -> None:
+    """Attach all handlers to the application."""
+    # Membership and migration first: they change which chat id later handlers should use.
+    app.add_handler(
+        ChatMemberHandler(onboarding.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
+    )
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, onboarding.on_migrate))
+    # Any other message in a group may be an answer (a reply to a prompt, or, when the bot sees
+    # every message, a partner writing during the evening). These are most of the updates, so
+    # they are matched before the commands and buttons rather than after all of them; the
+    # filter leaves out commands and service messages, so nothing else is shadowed.
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.GROUPS & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
+            answers.on_group_message,
+        )
+    )
+    # Commands.
+    app.add_handler(CommandHandler("start", onboarding.on_start))
+    app.add_handler(CommandHandler("help", onboarding.on_help))
+    app.add_handler(CommandHandler("exercise", exercise.on_exercise))
+    app.add_handler(CommandHandler("activity", activities.on_activity))
+    app.add_handler(CommandHandler("nudges", settings.on_nudges))
+    app.add_handler(CommandHandler("stats", stats.on_stats))
+    app.add_handler(CommandHandler("recap", stats.on_recap))
+    app.add_handler(CommandHandler("export", privacy.on_export))
+    app.add_handler(CommandHandler("forget", privacy.on_forget))
+    app.add_handler(CommandHandler("reload", operator.on_reload))
+    app.add_handler(CommandHandler("time", settings.on_time))
+    app.add_handler(CommandHandler("timezone", settings.on_timezone))
+    app.add_handler(CommandHandler("days", settings.on_days))
+    app.add_handler(CommandHandler("pause", settings.on_pause))
+    app.add_handler(CommandHandler("resume", settings.on_resume))
+    app.add_handler(CommandHandler("skip", settings.on_skip))
+    app.add_handler(CommandHandler("settings", settings.on_settings))
+    # Buttons, routed by the prefix of their callback data.
+    app.add_handler(CallbackQueryHandler(settings.on_settings_button, pattern=r"^set:"))
+    app.add_handler(CallbackQueryHandler(exercise.on_exercise_button, pattern=r"^ex:"))
+    app.add_handler(CallbackQueryHandler(answers.on_in_person, pattern=r"^inperson$"))
+    app.add_handler(CallbackQueryHandler(activities.on_offer_button, pattern=r"^act1?:"))
+    app.add_handler(CallbackQueryHandler(activities.on_follow_up_button, pattern=r"^fu:"))
+    app.add_handler(CallbackQueryHandler(stats.on_recap_button, pattern=r"^recap:ex:"))
+    app.add_handler(CallbackQueryHandler(privacy.on_forget_button, pattern=r"^forget:(yes|no)$"))
+    app.add_error_handler(on_error)
+
+
+def menu(services: Services) -> list[BotCommand]:
+    """Build the command menu from the templates."""
+    texts = services.texts
+    return [BotCommand(name, texts.render(f"commands.{name}")) for name in MENU]

@@ -1,0 +1,74 @@
+"""The one repeating job: plan due evenings, then send what is due."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.features.evening.planner import PlanResult, plan
+from bot.features.evening.sender import Sender, SendResult
+from bot.features.nudges.jobs import send_follow_ups, send_nudges
+from bot.features.recap.jobs import send_recaps
+from bot.kernel.services import Ctx, Services
+
+log = logging.getLogger(__name__)
+
+PLAN_BATCH = 2000
+MAX_PLAN_PASSES = 50
+
+
+@dataclass
+class TickResult:
+    """What one tick did."""
+
+    planned: PlanResult
+    sent: SendResult
+
+
+class EveningJob:
+    """Planner + sender, run by PTB's JobQueue every ``TICK_SECONDS`` on every replica."""
+
+    def __init__(self, services: Services, sender: Sender) -> None:
+        self.services = services
+        self.sender = sender
+
+    async def __call__(self, _context: Ctx) -> None:
+        """JobQueue entry point."""
+        await self.tick()
+
+    async def tick(self) -> TickResult:
+        """Plan every due chat (in batches), then send every due run."""
+        total = await self.plan_due()
+        sent = await self.sender.send_due()
+        bot = self.sender.bot
+        # Smaller duties after the prompts, each claimed atomically so replicas share them.
+        await send_nudges(self.services, bot)
+        await send_follow_ups(self.services, bot)
+        await send_recaps(self.services, bot)
+        if total.chats or sent.outcomes:
+            log.info(
+                "tick: planned %d, skipped %d late; send outcomes %s",
+                total.planned,
+                total.skipped_late,
+                dict(sent.outcomes),
+            )
+        return TickResult(total, sent)
+
+    async def plan_due(self) -> PlanResult:
+        """Turn every due chat into a run, batch by batch (the tick's first half)."""
+        catch_up = timedelta(minutes=self.services.settings.catch_up_minutes)
+        total = PlanResult()
+        # A chat back from downtime may owe a skipped slot and then a current one: a few passes
+        # settle it. Bounded, so a bug can never spin the tick.
+        for _ in range(MAX_PLAN_PASSES):
+            async with self.services.transaction() as session:
+                result = await plan(
+                    session, self.services.clock.now(), catch_up=catch_up, limit=PLAN_BATCH
+                )
+            total.planned += result.planned
+            total.skipped_late += result.skipped_late
+            total.already_planned += result.already_planned
+            if result.chats == 0:
+                break
+        return total
