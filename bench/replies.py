@@ -86,10 +86,11 @@ from bot.app import build_services, prepare_database
 from bot.config import Settings
 from bot.emulator import Emulator
 from bot.emulator.state import Call
-from bot.features.evening.view import entry_text, evening_keyboard
 from bot.kernel.db.models import Answer, Partner, Post
 from bot.kernel.db.models import Chat as ChatRow
 from bot.kernel.services import Ctx, Services
+from bot.kernel.telegram.posts import evening_keyboard
+from bot.library.render import entry_text
 from bot.logs import setup_logging
 from bot.runner import BotRunner
 

@@ -7,7 +7,7 @@ import logging
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.features.activities import service as activities
-from bot.features.evening.view import single_offer
+from bot.features.activities.view import single_offer
 from bot.kernel.db.models import Chat
 from bot.kernel.services import Ctx
 from bot.kernel.telegram.editing import edit_in_place

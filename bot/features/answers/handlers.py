@@ -9,7 +9,7 @@ from telegram.error import TelegramError
 
 from bot.features.answers import service as answers
 from bot.features.answers.batch import Outcome, Result, Seen
-from bot.features.evening.view import answered_post
+from bot.features.answers.view import answered_post
 from bot.kernel.services import Ctx
 from bot.kernel.telegram.editing import edit_text
 from bot.kernel.telegram.interaction import in_group, interaction

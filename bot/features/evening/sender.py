@@ -37,16 +37,18 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 from bot.features.activities import service as activities
 from bot.features.activities.pulse import pulses
 from bot.features.activities.rules import Evening, plan_evening
+from bot.features.activities.view import quiet_offer
 from bot.features.evening import queries as runs
-from bot.features.evening.view import entry_text, evening_keyboard, quiet_offer
 from bot.kernel.db import chats as chat_queries
 from bot.kernel.db import uses
 from bot.kernel.db.models import Chat, EntryUse, Post, Suggestion
 from bot.kernel.services import Services
+from bot.kernel.telegram.posts import evening_keyboard
 from bot.kernel.telegram.ratelimit import NO_RETRIES
 from bot.kernel.telegram.transport import never_sent
 from bot.library.activities import ActivityPick
 from bot.library.picker import History, Pick, Preferences, pick, seed_for
+from bot.library.render import entry_text
 from bot.library.schema import Kind, Prompt
 
 log = logging.getLogger(__name__)

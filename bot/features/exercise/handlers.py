@@ -6,13 +6,14 @@ import logging
 
 from telegram import Update
 
-from bot.features.evening.view import entry_text, on_demand_keyboard
 from bot.features.exercise import service as on_demand
 from bot.kernel.db.models import Chat
 from bot.kernel.services import Ctx
 from bot.kernel.telegram.editing import edit_in_place
 from bot.kernel.telegram.interaction import group_message, interaction
+from bot.kernel.telegram.posts import on_demand_keyboard
 from bot.library.picker import Pick
+from bot.library.render import entry_text
 from bot.library.schema import Exercise, Prompt
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 from telegram import Update
 
-from bot.features.evening.view import entry_text, on_demand_keyboard
 from bot.features.exercise import service as on_demand
 from bot.features.recap import rules as recap
 from bot.features.settings.handlers import problem_text
@@ -17,7 +16,9 @@ from bot.kernel.db.models import Chat
 from bot.kernel.services import Ctx
 from bot.kernel.telegram.editing import edit_in_place
 from bot.kernel.telegram.interaction import group_message, interaction, may_change_settings
+from bot.kernel.telegram.posts import on_demand_keyboard
 from bot.library.picker import Pick
+from bot.library.render import entry_text
 from bot.library.schema import Exercise
 from bot.schedule.parse import Problem
 from bot.schedule.slots import Slot

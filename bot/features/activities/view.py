@@ -1,90 +1,11 @@
-"""Turn a library entry into the message the couple sees (text and buttons)."""
+"""Activity offers as messages: the quiet-evening offer, /activity's idea, the follow-up."""
 
 from __future__ import annotations
 
-from html import escape
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.features.answers.service import AnswerState
-from bot.library.schema import Activity, Exercise, Prompt, category_name
+from bot.library.schema import Activity
 from bot.texts import Texts
-
-
-def entry_text(texts: Texts, entry: Prompt | Exercise) -> str:
-    """Render a prompt or a guided exercise as an HTML message."""
-    category = escape(category_name(texts, entry.category))
-    if isinstance(entry, Prompt):
-        follow_up = (
-            texts.render_html("posts.follow_up", text=entry.follow_up) if entry.follow_up else ""
-        )
-        # Parts rendered above are HTML already; plain values are escaped here, once.
-        return texts.render(
-            "posts.prompt", category=category, text=escape(entry.text), follow_up=follow_up
-        )
-    steps = "\n".join(
-        texts.render_html("posts.step", number=i, text=step)
-        for i, step in enumerate(entry.steps, 1)
-    )
-    why = texts.render_html("posts.why", text=entry.why) if entry.why else ""
-    return texts.render(
-        "posts.exercise",
-        title=escape(entry.title),
-        category=category,
-        minutes=entry.minutes,
-        why=why,
-        steps=steps,
-    )
-
-
-def evening_keyboard(texts: Texts) -> InlineKeyboardMarkup:
-    """The evening prompt's button: time together off-screen counts."""
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(texts.render("posts.button_in_person"), callback_data="inperson")]]
-    )
-
-
-def on_demand_keyboard(texts: Texts) -> InlineKeyboardMarkup:
-    """Buttons under an /exercise post."""
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    texts.render("posts.button_another"), callback_data="ex:another"
-                ),
-                InlineKeyboardButton(
-                    texts.render("posts.button_did_this"), callback_data="ex:done"
-                ),
-            ]
-        ]
-    )
-
-
-def status_block(texts: Texts, state: AnswerState) -> str:
-    """The line under a prompt: who has answered, or the warm close when both have."""
-    if state.post.in_person:
-        return texts.render_html("answers.in_person")
-    marks = [
-        texts.render_html("answers.done" if mark.answered else "answers.waiting", name=mark.name)
-        for mark in state.partners
-    ]
-    if len(marks) < 2 and not state.together:
-        marks.append(texts.render_html("answers.someone"))
-    joined = texts.render("answers.separator").join(marks)
-    if state.together:
-        line = texts.render(f"answers.together_line.l{state.post.id % 3}")
-        return texts.render("answers.together", marks=joined, line=escape(line))
-    return texts.render("answers.status", marks=joined)
-
-
-def answered_post(
-    texts: Texts, entry: Prompt | Exercise, state: AnswerState
-) -> tuple[str, InlineKeyboardMarkup | None]:
-    """A prompt or exercise with its status, and the buttons it should still carry."""
-    text = entry_text(texts, entry) + status_block(texts, state)
-    if state.post.kind == "evening":
-        return text, None if state.together else evening_keyboard(texts)
-    return text, None if state.post.done_at else on_demand_keyboard(texts)
 
 
 def duration_text(texts: Texts, activity: Activity) -> str:
