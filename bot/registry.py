@@ -17,6 +17,7 @@ from bot.features.exercise import handlers as exercise
 from bot.features.onboarding import handlers as onboarding
 from bot.features.operator import handlers as operator
 from bot.features.privacy import handlers as privacy
+from bot.features.recap import handlers as recap
 from bot.features.settings import handlers as settings
 from bot.features.stats import handlers as stats
 from bot.kernel.services import BotApp, Services
@@ -66,7 +67,7 @@ def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("activity", activities.on_activity))
     app.add_handler(CommandHandler("nudges", settings.on_nudges))
     app.add_handler(CommandHandler("stats", stats.on_stats))
-    app.add_handler(CommandHandler("recap", stats.on_recap))
+    app.add_handler(CommandHandler("recap", recap.on_recap))
     app.add_handler(CommandHandler("export", privacy.on_export))
     app.add_handler(CommandHandler("forget", privacy.on_forget))
     app.add_handler(CommandHandler("reload", operator.on_reload))
@@ -83,7 +84,7 @@ def register(app: BotApp) -> None:
     app.add_handler(CallbackQueryHandler(answers.on_in_person, pattern=r"^inperson$"))
     app.add_handler(CallbackQueryHandler(activities.on_offer_button, pattern=r"^act1?:"))
     app.add_handler(CallbackQueryHandler(activities.on_follow_up_button, pattern=r"^fu:"))
-    app.add_handler(CallbackQueryHandler(stats.on_recap_button, pattern=r"^recap:ex:"))
+    app.add_handler(CallbackQueryHandler(recap.on_recap_button, pattern=r"^recap:ex:"))
     app.add_handler(CallbackQueryHandler(privacy.on_forget_button, pattern=r"^forget:(yes|no)$"))
     app.add_error_handler(on_error)
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from telegram import Message
 
-from bot.features.exercise.service import MAX_POSTS_PER_WINDOW, MAX_REFRESHES
+from bot.features.exercise.rules import MAX_POSTS_PER_WINDOW, MAX_REFRESHES
 from bot.kernel.db.models import EntryUse, Post
 from tests.conftest import Couple, RunningBot
 

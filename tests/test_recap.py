@@ -6,18 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.features.recap.rules import (
-    RECAP_PROBLEMS,
-    RecapChoice,
-    after_claim,
-    apply_recap,
-    is_too_late,
-    parse_recap,
-    schedule_recap,
-)
+from bot.features.recap.rules import RECAP_PROBLEMS, RecapChoice, apply_recap, parse_recap
 from bot.kernel.db.models import Chat
 from bot.paths import project_root
 from bot.schedule.parse import Problem
+from bot.schedule.plan import after_claim, is_too_late, schedule_recap
 from bot.texts import Texts
 
 # Monday 23 November 2026, 15:00 in Berlin.

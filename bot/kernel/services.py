@@ -16,6 +16,9 @@ from bot.features.answers.batch import AnswerRecorder
 from bot.library.holder import LibraryHolder
 from bot.texts import Texts
 
+# What every query function takes: the transaction of the use case that calls it.
+Session = AsyncSession
+
 
 @dataclass
 class Services:

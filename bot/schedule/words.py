@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.schedule.parse import Problem
 from bot.schedule.slots import EVERY_DAY, Slot
 from bot.schedule.times import format_minute
 from bot.texts import Texts
@@ -67,3 +68,8 @@ def when_words(texts: Texts, slot: Slot, now: datetime, zone: str) -> str:
 def clock_time(minute: int) -> str:
     """``20:30`` for minutes after midnight."""
     return format_minute(minute)
+
+
+def problem_text(texts: Texts, problem: Problem) -> str:
+    """Render a parser's complaint."""
+    return texts.render_html(problem.key, **problem.values)

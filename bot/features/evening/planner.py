@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.features.evening import queries as runs
-from bot.features.settings.rules import reschedule
+from bot.schedule.plan import reschedule
 
 log = logging.getLogger(__name__)
 

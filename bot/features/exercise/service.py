@@ -1,47 +1,17 @@
-"""/exercise: a prompt or guided exercise on demand, with limits that keep the chat calm."""
+"""/exercise use cases: pick an entry now, remember its post, and its two buttons."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from bot.features.exercise import queries, rules
+from bot.kernel.actor import Actor
 from bot.kernel.db import uses
-from bot.kernel.db.models import Chat, Post
-from bot.library.picker import Pick, Preferences, pick, seed_for
-from bot.library.schema import Category, Kind, Library, category_name
-from bot.texts import Texts
-
-# At most this many /exercise posts per chat in the window; "Another one" edits in place.
-WINDOW = timedelta(minutes=10)
-MAX_POSTS_PER_WINDOW = 5
-MIN_REFRESH_GAP = timedelta(seconds=2)
-MAX_REFRESHES = 10
-KINDS = (Kind.PROMPT, Kind.EXERCISE)
-
-
-def find_category(text: str, texts: Texts) -> Category | None:
-    """Match a typed topic against category ids and names ("dreams", "Daily life", "fun")."""
-    wanted = _plain(text)
-    if not wanted:
-        return None
-    for category in Category:
-        names = {_plain(category.value), _plain(category_name(texts, category))}
-        if wanted in names or any(name.startswith(wanted) for name in names if len(wanted) >= 3):
-            return category
-    return None
-
-
-def _plain(text: str) -> str:
-    return re.sub(r"[^a-z]+", " ", text.lower().replace("&", " and ")).strip()
-
-
-def category_list(texts: Texts) -> str:
-    """The topics, as people can type them."""
-    return ", ".join(category.value for category in Category)
+from bot.kernel.db.members import meet
+from bot.kernel.db.models import Chat
+from bot.kernel.services import Services, Session
+from bot.library.picker import Pick, pick, seed_for
+from bot.library.schema import Category, Exercise, Library, Prompt
 
 
 @dataclass(frozen=True)
@@ -51,86 +21,90 @@ class Limited:
     key: str
 
 
-async def choose(
-    session: AsyncSession, chat: Chat, library: Library, category: Category | None, now: datetime
-) -> Pick | Limited:
+@dataclass(frozen=True)
+class Pressed:
+    """What a button press did: refused (``key``), done (``first`` time or not), or a new pick."""
+
+    key: str | None = None
+    done: bool = False
+    first: bool = False
+    entry: Prompt | Exercise | None = None
+    limited: Limited | None = None
+
+
+async def choose(services: Services, actor: Actor, category: Category | None) -> Pick | Limited:
     """Pick an entry for a new /exercise post, unless the chat asked for many just now."""
-    recent = await session.scalar(
-        select(func.count())
-        .select_from(Post)
-        .where(Post.chat_id == chat.id, Post.kind == "exercise", Post.posted_at > now - WINDOW)
-    )
-    if (recent or 0) >= MAX_POSTS_PER_WINDOW:
-        return Limited("exercise.too_many")
-    return await _pick(session, chat, library, category)
+    now = services.clock.now()
+    async with services.transaction() as session:
+        met = await meet(
+            session, actor, default_timezone=services.settings.default_timezone, now=now
+        )
+        assert met.chat is not None
+        if rules.too_many_posts(
+            await queries.recent_posts(session, met.chat.id, now - rules.WINDOW)
+        ):
+            return Limited("exercise.too_many")
+        return await _pick(session, met.chat, services.library.current, category)
 
 
 async def _pick(
-    session: AsyncSession, chat: Chat, library: Library, category: Category | None
+    session: Session, chat: Chat, library: Library, category: Category | None
 ) -> Pick | Limited:
-    prefs = Preferences(
-        max_depth=chat.max_depth,
-        disabled_categories=frozenset(filter(None, chat.disabled_categories.split(","))),
-    )
     history = await uses.history(session, chat.id)
     chosen = pick(
-        library, history, prefs, seed=seed_for(chat.id, chat.picks), kinds=KINDS, category=category
+        library,
+        history,
+        uses.preferences_of(chat),
+        seed=seed_for(chat.id, chat.picks),
+        kinds=rules.KINDS,
+        category=category,
     )
     return chosen if chosen is not None else Limited("exercise.empty")
 
 
-def record(
-    session: AsyncSession,
-    chat: Chat,
-    chosen: Pick,
-    message_id: int,
-    category: Category | None,
-    now: datetime,
+async def record(
+    services: Services, chat_id: int, chosen: Pick, message_id: int, category: Category | None
 ) -> None:
-    """Remember the post and count the entry as used."""
-    uses.record_pick(session, chat, chosen, now)
-    session.add(
-        Post(
-            chat_id=chat.id,
-            message_id=message_id,
-            kind="exercise",
-            entry_id=chosen.entry.id,
-            category=category.value if category else None,
-            posted_at=now,
-            refreshes=0,
-        )
-    )
-
-
-async def find_post(session: AsyncSession, chat_id: int, message_id: int) -> Post | None:
-    """The /exercise post behind a button."""
-    return await session.scalar(
-        select(Post).where(Post.chat_id == chat_id, Post.message_id == message_id)
-    )
-
-
-async def another(
-    session: AsyncSession, chat: Chat, post: Post, library: Library, now: datetime
-) -> Pick | Limited:
-    """Swap the post's entry for a new one, within the flood limits."""
-    if post.refreshes >= MAX_REFRESHES:
-        return Limited("exercise.refresh_limit")
-    last = post.refreshed_at or post.posted_at
-    if now - last < MIN_REFRESH_GAP:
-        return Limited("exercise.too_fast")
-    category = Category(post.category) if post.category else None
-    chosen = await _pick(session, chat, library, category)
-    if isinstance(chosen, Pick):
+    """Remember a posted entry (after the send, so no lock is held while Telegram answers)."""
+    now = services.clock.now()
+    async with services.transaction() as session:
+        chat = await session.get(Chat, chat_id)
+        if chat is None:
+            return
         uses.record_pick(session, chat, chosen, now)
+        category_id = category.value if category else None
+        queries.add_post(session, chat.id, chosen.entry.id, message_id, category_id, now)
+
+
+async def press(services: Services, actor: Actor, message_id: int, action: str) -> Pressed:
+    """ "We did this" (``done``) or "Another one" (``another``) on an /exercise post."""
+    now = services.clock.now()
+    library = services.library.current
+    async with services.transaction() as session:
+        met = await meet(
+            session, actor, default_timezone=services.settings.default_timezone, now=now
+        )
+        if met.chat is None or met.partner is None:
+            return Pressed(key="exercise.only_couple")
+        post = await queries.find_post(session, met.chat.id, message_id)
+        if post is None:
+            return Pressed(key="exercise.gone")
+        if action == "done":
+            first = post.done_at is None
+            post.done_at = post.done_at or now
+            entry = library.get(post.entry_id or "")
+            talk = entry if isinstance(entry, Prompt | Exercise) else None
+            return Pressed(done=True, first=first, entry=talk)
+        refused = rules.refresh_refused(post.refreshes, post.refreshed_at or post.posted_at, now)
+        if refused is not None:
+            return Pressed(limited=Limited(refused))
+        category = Category(post.category) if post.category else None
+        chosen = await _pick(session, met.chat, library, category)
+        if isinstance(chosen, Limited):
+            return Pressed(limited=chosen)
+        uses.record_pick(session, met.chat, chosen, now)
         post.entry_id = chosen.entry.id
         post.refreshes += 1
         post.refreshed_at = now
-    return chosen
-
-
-def mark_done(post: Post, now: datetime) -> bool:
-    """Record that the couple did it together; False when it already was."""
-    if post.done_at is not None:
-        return False
-    post.done_at = now
-    return True
+        assert isinstance(chosen.entry, Prompt | Exercise)
+        return Pressed(entry=chosen.entry)

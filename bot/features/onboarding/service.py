@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.features.settings.rules import reschedule
 from bot.kernel.db import chats
+from bot.schedule.plan import reschedule
 from bot.schedule.times import format_minute
 
 # A couple plus the bot; anything larger is probably not the group the bot is built for.

@@ -31,7 +31,6 @@ from telegram.error import (
 )
 
 from bot.features.activities import service as activities_for
-from bot.features.recap.rules import after_claim, is_too_late
 from bot.features.stats import queries
 from bot.features.stats.rules import Stats, compute, days_back_start, worth_a_recap
 from bot.features.stats.view import recap_text
@@ -41,6 +40,7 @@ from bot.kernel.db.models import Chat
 from bot.kernel.services import Services
 from bot.library.picker import ANSWERED_WINDOW_DAYS, Preferences, pick, seed_for
 from bot.library.schema import Exercise, Kind
+from bot.schedule.plan import after_claim, is_too_late
 
 log = logging.getLogger(__name__)
 

@@ -1,63 +1,42 @@
-"""The couple's evening settings: change them and keep the next send time right."""
+"""The couple's evening settings: each change keeps the next send time right (pure rules)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from bot.features.recap.rules import schedule_recap
-from bot.kernel.db.models import Chat
-from bot.schedule.slots import Slot, local_instant, next_slot
+from bot.schedule.parse import Problem, parse_delay
+from bot.schedule.plan import ChatSchedule, reschedule, upcoming
+from bot.schedule.slots import EVERY_DAY, Slot, local_instant
+
+WEEKDAYS, WEEKENDS = 0b0011111, 0b1100000
+# The panel's buttons, by their callback data after "set:".
+STEP_MINUTES = 30
+DAY_SETS = {"daily": EVERY_DAY, "weekdays": WEEKDAYS, "weekends": WEEKENDS}
+BUTTONS = frozenset({"earlier", "later", "skip", "pause7", "resume", *DAY_SETS})
 
 
-def upcoming(chat: Chat, now: datetime) -> Slot | None:
-    """Return the chat's next evening slot from its settings, or None when paused for good."""
-    if chat.paused and chat.paused_until is None:
-        return None
-    zone = ZoneInfo(chat.timezone)
-    min_date = chat.last_slot_date + timedelta(days=1) if chat.last_slot_date else None
-    return next_slot(
-        now,
-        zone=zone,
-        minute=chat.send_minute,
-        days_mask=chat.days,
-        min_date=min_date,
-        skip_date=chat.skip_date,
-        paused_until=chat.paused_until if chat.paused else None,
-    )
-
-
-def reschedule(chat: Chat, now: datetime) -> Slot | None:
-    """Recompute when the planner should next look at the chat (after any settings change)."""
-    slot = upcoming(chat, now)
-    live = slot is not None and chat.active
-    chat.next_send_at = slot.at if live and slot else None
-    chat.next_slot_date = slot.local_date if live and slot else None
-    # The weekly recap follows the evening time and zone.
-    schedule_recap(chat, now)
-    return slot
-
-
-def set_time(chat: Chat, minute: int, now: datetime) -> Slot | None:
+def set_time(chat: ChatSchedule, minute: int, now: datetime) -> Slot | None:
     """Move the evening prompt to a new local time."""
     chat.send_minute = minute
     return reschedule(chat, now)
 
 
-def set_zone(chat: Chat, zone: str, now: datetime) -> Slot | None:
+def set_zone(chat: ChatSchedule, zone: str, now: datetime) -> Slot | None:
     """Move the chat to another time zone (the local time stays the same)."""
     chat.timezone = zone
     return reschedule(chat, now)
 
 
-def set_days(chat: Chat, mask: int, now: datetime) -> Slot | None:
+def set_days(chat: ChatSchedule, mask: int, now: datetime) -> Slot | None:
     """Choose the weekdays that get a prompt."""
     chat.days = mask
     return reschedule(chat, now)
 
 
-def pause(chat: Chat, until: date | None, now: datetime) -> Slot | None:
+def pause(chat: ChatSchedule, until: date | None, now: datetime) -> Slot | None:
     """Pause until a local date (prompts resume that day) or until /resume."""
     chat.paused = True
     chat.paused_until = (
@@ -66,14 +45,14 @@ def pause(chat: Chat, until: date | None, now: datetime) -> Slot | None:
     return reschedule(chat, now)
 
 
-def resume(chat: Chat, now: datetime) -> Slot | None:
+def resume(chat: ChatSchedule, now: datetime) -> Slot | None:
     """End a pause."""
     chat.paused = False
     chat.paused_until = None
     return reschedule(chat, now)
 
 
-def skip_next(chat: Chat, now: datetime) -> Slot | None:
+def skip_next(chat: ChatSchedule, now: datetime) -> Slot | None:
     """Skip the next evening prompt only; return the slot that was skipped."""
     slot = upcoming(chat, now)
     if slot is None:
@@ -83,27 +62,81 @@ def skip_next(chat: Chat, now: datetime) -> Slot | None:
     return slot
 
 
+def press(chat: ChatSchedule, action: str, now: datetime) -> None:
+    """Apply one of the /settings panel's buttons (``BUTTONS``)."""
+    if action in ("earlier", "later"):
+        step = -STEP_MINUTES if action == "earlier" else STEP_MINUTES
+        set_time(chat, (chat.send_minute + step) % (24 * 60), now)
+    elif action in DAY_SETS:
+        set_days(chat, DAY_SETS[action], now)
+    elif action == "skip":
+        skip_next(chat, now)
+    elif action == "pause7":
+        today = now.astimezone(ZoneInfo(chat.timezone)).date()
+        pause(chat, today + timedelta(days=7), now)
+    elif action == "resume":
+        resume(chat, now)
+
+
 @dataclass(frozen=True)
 class Overview:
-    """Everything /settings shows, as plain values."""
+    """A chat's settings as plain values: what /settings and every change's answer show."""
 
-    time: time
+    minute: int
     zone: str
     days: int
     paused: bool
     paused_until: date | None
     next_slot: Slot | None
+    nudges_enabled: bool
+    nudge_delay_minutes: int
+    quiet_start_minute: int
+    quiet_end_minute: int
 
 
-def overview(chat: Chat, now: datetime) -> Overview:
+class ChatSettings(ChatSchedule, Protocol):
+    """The schedule plus the nudge settings."""
+
+    nudges_enabled: bool
+    nudge_delay_minutes: int
+    quiet_start_minute: int
+    quiet_end_minute: int
+
+
+def overview(chat: ChatSettings, now: datetime) -> Overview:
     """Summarise the chat's settings."""
     zone = ZoneInfo(chat.timezone)
     until = chat.paused_until.astimezone(zone).date() if chat.paused_until else None
     return Overview(
-        time=time(chat.send_minute // 60, chat.send_minute % 60),
+        minute=chat.send_minute,
         zone=chat.timezone,
         days=chat.days,
         paused=chat.paused,
         paused_until=until,
         next_slot=upcoming(chat, now),
+        nudges_enabled=chat.nudges_enabled,
+        nudge_delay_minutes=chat.nudge_delay_minutes,
+        quiet_start_minute=chat.quiet_start_minute,
+        quiet_end_minute=chat.quiet_end_minute,
     )
+
+
+_NUDGES_OFF = frozenset({"off", "no", "stop"})
+_NUDGES_ON = frozenset({"on", "yes"})
+
+
+def set_nudges(chat: ChatSettings, arg: str) -> str | Problem:
+    """Apply ``/nudges on | off | 90m | 3h``: return "on", "off", "usage" or the parser's problem."""
+    arg = arg.strip().lower()
+    if arg in _NUDGES_OFF:
+        chat.nudges_enabled = False
+        return "off"
+    if arg and arg not in _NUDGES_ON:
+        delay = parse_delay(arg)
+        if isinstance(delay, Problem):
+            return delay
+        chat.nudge_delay_minutes = delay
+    elif not arg and not chat.nudges_enabled:
+        return "usage"
+    chat.nudges_enabled = True
+    return "on"

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.features.stats.rules import EveningStat, Stats, compute
+from bot.features.stats.rules import EveningStat
 from bot.kernel.db.models import Chat, Post, Run, Suggestion
 
 
@@ -45,21 +45,6 @@ async def activities_done(session: AsyncSession, chat_id: int) -> list[datetime]
         )
     )
     return [d for d in rows if d is not None]
-
-
-async def chat_stats(
-    session: AsyncSession, chat: Chat, now: datetime, *, since: datetime | None = None
-) -> Stats:
-    """Read the chat's history and work out its figures."""
-    zone = ZoneInfo(chat.timezone)
-    return compute(
-        await evenings(session, chat.id, zone),
-        await exercises_done(session, chat.id),
-        await activities_done(session, chat.id),
-        now,
-        zone,
-        since=since,
-    )
 
 
 async def due_recaps(session: AsyncSession, now: datetime, limit: int) -> Sequence[Chat]:

@@ -9,7 +9,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.kernel.db.models import Chat, EntryUse
-from bot.library.picker import History, Pick
+from bot.library.picker import History, Pick, Preferences
 
 RECENT_CATEGORIES = 4
 
@@ -58,4 +58,12 @@ def record_pick(session: AsyncSession, chat: Chat, pick: Pick, now: datetime) ->
             cycle=chat.cycle,
             used_at=now,
         )
+    )
+
+
+def preferences_of(chat: Chat) -> Preferences:
+    """What the picker may choose for the chat (its depth ceiling and the topics it turned off)."""
+    return Preferences(
+        max_depth=chat.max_depth,
+        disabled_categories=frozenset(filter(None, chat.disabled_categories.split(","))),
     )

@@ -1,4 +1,4 @@
-"""One transaction per update, with the chat and the member registered on first contact."""
+"""From an update to plain values: who acted, where, and a transaction for the older handlers."""
 
 from __future__ import annotations
 
@@ -6,24 +6,49 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Chat as TgChat
 from telegram import ChatMember, Message, Update
 from telegram.error import TelegramError
 
-from bot.kernel.db.chats import ensure_chat
+from bot.kernel.actor import Actor
+from bot.kernel.db.members import meet
 from bot.kernel.db.models import Chat, Partner
-from bot.kernel.db.partners import ensure_partner
-from bot.kernel.services import Ctx
+from bot.kernel.services import Ctx, Session
 
 GROUP_TYPES = (TgChat.GROUP, TgChat.SUPERGROUP)
+
+
+def actor_of(update: Update, ctx: Ctx) -> Actor | None:
+    """The member who acted and the chat they acted in; None when the update has no chat."""
+    tg_chat, tg_user = update.effective_chat, update.effective_user
+    if tg_chat is None:
+        return None
+    user_id = tg_user.id if tg_user is not None else None
+
+    async def is_admin() -> bool:
+        if user_id is None:
+            return False
+        try:
+            member = await ctx.bot.get_chat_member(tg_chat.id, user_id)
+        except TelegramError:
+            return False
+        return member.status in (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
+
+    return Actor(
+        chat_id=tg_chat.id,
+        user_id=user_id,
+        name=tg_user.first_name if tg_user is not None else "",
+        in_group=tg_chat.type in GROUP_TYPES,
+        is_bot=bool(tg_user and tg_user.is_bot),
+        is_admin=is_admin,
+    )
 
 
 @dataclass
 class Interaction:
     """The open transaction and what we know of the chat and the member."""
 
-    session: AsyncSession
+    session: Session
     chat: Chat | None
     user_id: int | None
     partner: Partner | None
@@ -32,23 +57,19 @@ class Interaction:
 @asynccontextmanager
 async def interaction(update: Update, ctx: Ctx) -> AsyncIterator[Interaction]:
     """Open the update's transaction; register the group and the member who acted."""
-    tg_chat, tg_user = update.effective_chat, update.effective_user
-    async with ctx.services.transaction() as session:
-        chat, partner = None, None
-        if tg_chat is not None and tg_chat.type in GROUP_TYPES:
-            # A chat we have no row for (we missed the bot's arrival, or the couple used
-            # /forget) starts on the default settings, evenings included.
-            chat = await ensure_chat(
-                session,
-                tg_chat.id,
-                timezone=ctx.services.settings.default_timezone,
-                now=ctx.services.clock.now(),
-            )
-            if tg_user is not None and not tg_user.is_bot:
-                partner, _new = await ensure_partner(
-                    session, tg_chat.id, tg_user.id, tg_user.first_name
-                )
-        yield Interaction(session, chat, tg_user.id if tg_user else None, partner)
+    actor = actor_of(update, ctx)
+    services = ctx.services
+    async with services.transaction() as session:
+        if actor is None:
+            yield Interaction(session, None, None, None)
+            return
+        met = await meet(
+            session,
+            actor,
+            default_timezone=services.settings.default_timezone,
+            now=services.clock.now(),
+        )
+        yield Interaction(session, met.chat, actor.user_id, met.partner)
 
 
 async def group_message(update: Update, ctx: Ctx) -> Message | None:
@@ -71,10 +92,7 @@ async def may_change_settings(update: Update, ctx: Ctx, it: Interaction) -> bool
     """Partners and the group's admins may change settings; guests may not."""
     if it.partner is not None:
         return True
-    if it.chat is None or it.user_id is None:
+    actor = actor_of(update, ctx)
+    if it.chat is None or actor is None:
         return False
-    try:
-        member = await ctx.bot.get_chat_member(it.chat.id, it.user_id)
-    except TelegramError:
-        return False
-    return member.status in (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
+    return await actor.is_admin()

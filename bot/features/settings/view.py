@@ -1,0 +1,191 @@
+"""Settings in the couple's words: answers to each change, and the /settings panel."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import TypeVar
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.features.settings.rules import Overview
+from bot.features.settings.service import Changed
+from bot.schedule.parse import Problem
+from bot.schedule.slots import Slot
+from bot.schedule.words import (
+    clock_time,
+    days_label,
+    next_line,
+    problem_text,
+    short_date,
+    when_words,
+)
+from bot.schedule.zones import ZoneAmbiguous, ZoneMatch, ZoneResult
+from bot.texts import Texts
+
+T = TypeVar("T")
+# Renders a change that went through: what the edit returned, the new settings, and "now".
+Done = Callable[[T, Overview, datetime], str]
+
+
+def answer(texts: Texts, changed: Changed[T | Problem], done: Done[T]) -> str:
+    """The reply to a change: refused, the parser's complaint, or what changed."""
+    if not changed.allowed or changed.overview is None or changed.now is None:
+        return texts.render_html("settings.not_allowed")
+    result = changed.result
+    if isinstance(result, Problem):
+        return problem_text(texts, result)
+    return done(result, changed.overview, changed.now)  # type: ignore[arg-type]
+
+
+def next_of(texts: Texts, slot: Slot | None, view: Overview, now: datetime) -> str:
+    """When the next prompt comes, in the chat's zone."""
+    return next_line(texts, slot, now, view.zone)
+
+
+def time_set(texts: Texts) -> Done[Slot | None]:
+    """/time went through."""
+    return lambda slot, view, now: texts.render_html(
+        "settings.time_set",
+        time=clock_time(view.minute),
+        zone=view.zone,
+        next=next_of(texts, slot, view, now),
+    )
+
+
+def days_set(texts: Texts) -> Done[Slot | None]:
+    """/days went through."""
+    return lambda slot, view, now: texts.render_html(
+        "settings.days_set", days=days_label(texts, view.days), next=next_of(texts, slot, view, now)
+    )
+
+
+def zone_answer(texts: Texts) -> Done[tuple[ZoneResult | None, Slot | None]]:
+    """/timezone: set, ambiguous, a suggestion, not found, or nothing given."""
+
+    def render(
+        outcome: tuple[ZoneResult | None, Slot | None], view: Overview, now: datetime
+    ) -> str:
+        found, slot = outcome
+        if found is None:
+            return texts.render_html("settings.zone_missing")
+        if isinstance(found, ZoneMatch):
+            return texts.render_html(
+                "settings.zone_set",
+                zone=found.name,
+                time=clock_time(view.minute),
+                next=next_of(texts, slot, view, now),
+            )
+        if isinstance(found, ZoneAmbiguous):
+            return texts.render_html(
+                "settings.zone_ambiguous",
+                given=found.given[:40],
+                options=", ".join(found.options),
+                first=found.options[0],
+            )
+        if found.suggestions:
+            return texts.render_html(
+                "settings.zone_suggest",
+                given=found.given[:40],
+                suggestions=", ".join(found.suggestions),
+                first=found.suggestions[0],
+            )
+        return texts.render_html("settings.zone_not_found", given=found.given[:40])
+
+    return render
+
+
+def paused(texts: Texts) -> Done[date | None]:
+    """/pause went through: open-ended or until a date."""
+    return lambda until, _view, _now: (
+        texts.render_html("settings.paused_open")
+        if until is None
+        else texts.render_html("settings.paused_until", date=short_date(texts, until))
+    )
+
+
+def resumed(texts: Texts) -> Done[tuple[bool, Slot | None]]:
+    """/resume: back on, or was not paused."""
+
+    def render(outcome: tuple[bool, Slot | None], view: Overview, now: datetime) -> str:
+        was_paused, slot = outcome
+        key = "settings.resumed" if was_paused else "settings.not_paused"
+        return texts.render_html(key, next=next_of(texts, slot, view, now))
+
+    return render
+
+
+def skipped(texts: Texts) -> Done[Slot | None]:
+    """/skip: which evening is off, or nothing to skip."""
+    return lambda slot, view, now: (
+        texts.render_html("settings.nothing_to_skip")
+        if slot is None
+        else texts.render_html("settings.skipped", when=when_words(texts, slot, now, view.zone))
+    )
+
+
+def nudges_answer(texts: Texts) -> Done[str]:
+    """/nudges: off, the usage, or on with the delay and quiet hours."""
+
+    def render(outcome: str, view: Overview, _now: datetime) -> str:
+        if outcome == "off":
+            return texts.render_html("answers.nudges_off")
+        if outcome == "usage":
+            return texts.render_html("answers.nudges_usage")
+        return texts.render_html(
+            "answers.nudges_on",
+            delay=delay_words(texts, view.nudge_delay_minutes),
+            quiet_from=clock_time(view.quiet_start_minute),
+            quiet_to=clock_time(view.quiet_end_minute),
+        )
+
+    return render
+
+
+def delay_words(texts: Texts, minutes: int) -> str:
+    """``2 h`` or ``90 min``."""
+    if minutes % 60 == 0:
+        return texts.render("activities.hours", n=minutes // 60)
+    return texts.render("activities.minutes", n=minutes)
+
+
+def overview_text(texts: Texts, view: Overview, now: datetime) -> str:
+    """The /settings message body."""
+    if not view.paused:
+        state = texts.render_html("settings.state_active")
+    elif view.paused_until is not None:
+        state = texts.render_html(
+            "settings.state_paused_until", date=short_date(texts, view.paused_until)
+        )
+    else:
+        state = texts.render_html("settings.state_paused_open")
+    return texts.render_html(
+        "settings.overview",
+        time=clock_time(view.minute),
+        days=days_label(texts, view.days),
+        zone=view.zone,
+        state=state,
+        next=next_line(texts, view.next_slot, now, view.zone),
+    )
+
+
+def overview_keyboard(texts: Texts, view: Overview) -> InlineKeyboardMarkup:
+    """Buttons for the common changes."""
+
+    def button(key: str, data: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(texts.render(f"settings.{key}"), callback_data=f"set:{data}")
+
+    pause_or_resume = (
+        button("button_resume", "resume") if view.paused else button("button_pause_week", "pause7")
+    )
+    return InlineKeyboardMarkup(
+        [
+            [button("button_earlier", "earlier"), button("button_later", "later")],
+            [
+                button("button_daily", "daily"),
+                button("button_weekdays", "weekdays"),
+                button("button_weekends", "weekends"),
+            ],
+            [button("button_skip", "skip"), pause_or_resume],
+        ]
+    )

@@ -1,0 +1,24 @@
+"""Who acted, and where: the plain values a feature's service needs from an update."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+
+async def _never() -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A member acting in a chat (a command, a button, a message); no Telegram types."""
+
+    chat_id: int
+    user_id: int | None
+    name: str
+    in_group: bool
+    is_bot: bool = False
+    # Asks Telegram whether the member is one of the group's admins; called only when a
+    # service needs to know (a guest trying to change settings), since it costs a round trip.
+    is_admin: Callable[[], Awaitable[bool]] = field(default=_never, compare=False, repr=False)
