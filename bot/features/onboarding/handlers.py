@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from telegram import ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import ChatMember, Update
 from telegram.error import TelegramError
 
 from bot.features.onboarding import service as onboarding
-from bot.kernel.db.partners import ensure_partner
+from bot.features.onboarding import view
+from bot.kernel.actor import Actor
 from bot.kernel.services import Ctx
-from bot.kernel.telegram.interaction import GROUP_TYPES, in_group, interaction
-from bot.schedule.times import format_minute
+from bot.kernel.telegram.interaction import GROUP_TYPES, actor_of, in_group
 
 log = logging.getLogger(__name__)
 
@@ -28,38 +28,25 @@ async def on_my_chat_member(update: Update, ctx: Ctx) -> None:
     is_admin = after in (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
     chat_id = change.chat.id
     if was_in and not is_in:
-        async with ctx.services.transaction() as session:
-            await onboarding.bot_left(session, chat_id)
+        await onboarding.bot_left(ctx.services, chat_id)
         log.info("removed from chat %s", chat_id)
         return
     if was_in and is_in:
-        async with ctx.services.transaction() as session:
-            await onboarding.bot_role_changed(session, chat_id, is_admin=is_admin)
+        await onboarding.bot_role_changed(ctx.services, chat_id, is_admin=is_admin)
         return
     if not is_in:
         return
     member_count = await _member_count(ctx, chat_id)
     adder = change.from_user
-    async with ctx.services.transaction() as session:
-        joined = await onboarding.bot_joined(
-            session,
-            chat_id,
-            default_timezone=ctx.services.settings.default_timezone,
-            member_count=member_count,
-            is_admin=is_admin,
-            now=ctx.services.clock.now(),
-        )
-        if adder is not None and not adder.is_bot:
-            # Whoever adds the bot is almost always one of the couple.
-            await ensure_partner(session, chat_id, adder.id, adder.first_name)
-    texts = ctx.services.texts
-    if joined.new:
-        text = texts.render_html("onboarding.greeting", time=joined.time, zone=joined.zone)
-    else:
-        text = texts.render_html("onboarding.welcome_back", time=joined.time, zone=joined.zone)
-    if joined.crowded:
-        text += "\n\n" + texts.render_html("onboarding.crowded_group")
-    await ctx.bot.send_message(chat_id, text)
+    added_by = (
+        Actor(chat_id, adder.id, adder.first_name, in_group=True, is_bot=adder.is_bot)
+        if adder is not None
+        else None
+    )
+    joined = await onboarding.bot_joined(
+        ctx.services, chat_id, member_count=member_count, is_admin=is_admin, added_by=added_by
+    )
+    await ctx.bot.send_message(chat_id, view.greeting(ctx.services.texts, joined))
     log.info("joined chat %s (new=%s, members=%s)", chat_id, joined.new, member_count)
 
 
@@ -80,13 +67,8 @@ async def on_start(update: Update, ctx: Ctx) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    texts = ctx.services.texts
-    link = f"https://t.me/{ctx.bot.username}?startgroup=quality-time"
-    button = InlineKeyboardButton(texts.render("onboarding.private_start_button"), url=link)
-    await message.reply_text(
-        texts.render_html("onboarding.private_start", name=user.first_name),
-        reply_markup=InlineKeyboardMarkup([[button]]),
-    )
+    text, keyboard = view.private_start(ctx.services.texts, user.first_name, ctx.bot.username)
+    await message.reply_text(text, reply_markup=keyboard)
 
 
 async def on_help(update: Update, ctx: Ctx) -> None:
@@ -97,12 +79,11 @@ async def on_help(update: Update, ctx: Ctx) -> None:
     if not in_group(update):
         await message.reply_text(ctx.services.texts.render_html("onboarding.private_other"))
         return
-    async with interaction(update, ctx) as it:
-        assert it.chat is not None
-        time, zone = format_minute(it.chat.send_minute), it.chat.timezone
-    await message.reply_text(
-        ctx.services.texts.render_html("onboarding.help", time=time, zone=zone)
-    )
+    actor = actor_of(update, ctx)
+    if actor is None:
+        return
+    evening = await onboarding.evening(ctx.services, actor)
+    await message.reply_text(view.help_text(ctx.services.texts, evening))
 
 
 async def on_migrate(update: Update, ctx: Ctx) -> None:
@@ -116,7 +97,6 @@ async def on_migrate(update: Update, ctx: Ctx) -> None:
         old_id, new_id = message.migrate_from_chat_id, message.chat.id
     else:
         return
-    async with ctx.services.transaction() as session:
-        moved = await onboarding.group_migrated(session, old_id, new_id)
+    moved = await onboarding.group_migrated(ctx.services, old_id, new_id)
     if moved:
         log.info("chat %s migrated to %s", old_id, new_id)

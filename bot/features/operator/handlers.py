@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.features.operator import service
 from bot.kernel.services import Ctx
 from bot.library.schema import Kind
 
@@ -16,10 +17,10 @@ async def on_reload(update: Update, ctx: Ctx) -> None:
     if message is None or user is None:
         return
     texts = ctx.services.texts
-    if user.id not in ctx.services.settings.operator_ids:
+    result = service.reload_library(ctx.services, user.id)
+    if result is None:
         await message.reply_text(texts.render_html("operator.not_operator"))
         return
-    result = ctx.services.library.reload()
     if result.ok:
         text = texts.render_html(
             "operator.reloaded",
