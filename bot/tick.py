@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.features.activities.jobs import send_follow_ups
-from bot.features.evening.planner import PlanResult, plan
 from bot.features.evening.sender import Sender, SendResult
+from bot.features.evening.service import PlanResult, plan
 from bot.features.nudges.jobs import send_nudges
 from bot.features.recap.jobs import send_recaps
 from bot.kernel.services import Ctx, Services

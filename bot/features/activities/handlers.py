@@ -1,129 +1,97 @@
-"""Handlers for joint activities: quiet-evening offers, /activity, and follow-ups."""
+"""Handlers for joint activities: /activity, the offers' buttons, and the follow-ups' buttons."""
 
 from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 
-from bot.features.activities import service as activities
-from bot.features.activities.view import single_offer
-from bot.kernel.db.models import Chat
+from bot.features.activities import rules, service
+from bot.features.activities.view import plain, single_offer
 from bot.kernel.services import Ctx
 from bot.kernel.telegram.editing import edit_in_place
-from bot.kernel.telegram.interaction import group_message, interaction
+from bot.kernel.telegram.interaction import actor_of, group_message
 
 log = logging.getLogger(__name__)
+
+FOLLOW_UP_PREFIX = "fu:"
+_FOLLOW_UP_ANSWERS = {"done": "activities.done", "not_yet": "activities.not_yet"}
 
 
 async def on_activity(update: Update, ctx: Ctx) -> None:
     """Suggest one activity now, optionally narrowed: /activity free | home | out | ..."""
     message = await group_message(update, ctx)
-    if message is None:
+    actor = actor_of(update, ctx)
+    if message is None or actor is None:
         return
     texts = ctx.services.texts
     words = [w.lower() for w in (ctx.args or [])]
-    unknown = [w for w in words if w not in activities.FILTER_WORDS]
-    if unknown:
+    if any(w not in rules.FILTER_WORDS for w in words):
         await message.reply_text(texts.render_html("activities.unknown_filter"))
         return
-    filters = activities.filters_from(words)
-    now = ctx.services.clock.now()
-    library = ctx.services.library.current
-    async with interaction(update, ctx) as it:
-        assert it.chat is not None
-        used = await activities.used_ids(it.session, it.chat)
-        offered = activities.choose(library, it.chat, used, now, count=1, filters=filters)
+    offered = await service.suggest(ctx.services, actor, rules.filters_from(words))
     if not offered.activities:
         await message.reply_text(texts.render_html("activities.none_fit"))
         return
     text, keyboard = single_offer(texts, offered.activities[0])
     posted = await ctx.bot.send_message(message.chat.id, text, reply_markup=keyboard)
-    async with ctx.services.transaction() as session:
-        chat = await session.get(Chat, message.chat.id)
-        if chat is not None:
-            # The filter words ride along in the source, so "Another idea" keeps to them.
-            source = ":".join(["on_demand", *words])[:16]
-            activities.record_offer(
-                session, chat, offered, message_id=posted.message_id, source=source, now=now
-            )
+    await service.suggested(ctx.services, message.chat.id, offered, words, posted.message_id)
 
 
 async def on_offer_button(update: Update, ctx: Ctx) -> None:
     """A choice (or "Not now") on a quiet-evening offer, or "Let's do this" / "Another idea"."""
     query = update.callback_query
-    if query is None or query.data is None or query.message is None:
+    actor = actor_of(update, ctx)
+    if query is None or query.data is None or query.message is None or actor is None:
+        return
+    if not rules.is_offer_button(query.data):
+        await query.answer()
         return
     texts = ctx.services.texts
-    now = ctx.services.clock.now()
-    library = ctx.services.library.current
-    data = query.data
-    reply: str | None = None
-    edit: tuple[str, InlineKeyboardMarkup | None] | None = None
-    async with interaction(update, ctx) as it:
-        if it.chat is None or it.partner is None:
-            await query.answer(texts.render("activities.only_couple"), show_alert=True)
-            return
-        offer = await activities.offer_in(it.session, it.chat.id, query.message.message_id)
-        if offer is None:
-            await query.answer()
-            return
-        options = offer.options.split(",")
-        if data == "act1:another":
-            used = await activities.used_ids(it.session, it.chat)
-            filters = activities.filters_from(offer.source.split(":")[1:])
-            offered = activities.choose(library, it.chat, used, now, count=1, filters=filters)
-            if offered.activities:
-                offer.options = ",".join(a.id for a in offered.activities)
-                edit = single_offer(texts, offered.activities[0])
-        elif data == "act:no":
-            done = activities.decline(offer, it.chat, now)
-            reply = texts.render("activities.declined" if done else "activities.already_answered")
-            if done:
-                edit = (texts.render_html("activities.declined"), None)
-        else:
-            index = 0 if data == "act1:yes" else int(data.removeprefix("act:"))
-            chosen = activities.activity_of(
-                library, options[index] if index < len(options) else None
+    pressed = await service.press_offer(ctx.services, actor, query.message.message_id, query.data)
+    if pressed.key is not None:
+        await query.answer(texts.render(pressed.key), show_alert=True)
+        return
+    title = pressed.chosen.title if pressed.chosen is not None else ""
+    if pressed.answer == "activities.chosen":
+        await query.answer(plain(texts.render("activities.chosen", title=title)))
+    elif pressed.answer is not None:
+        await query.answer(plain(texts.render(pressed.answer)))
+    else:
+        await query.answer()
+    if pressed.another is not None:
+        text, keyboard = single_offer(texts, pressed.another)
+        await edit_in_place(query.edit_message_text(text, reply_markup=keyboard))
+    elif pressed.edit == "activities.chosen":
+        await edit_in_place(
+            query.edit_message_text(
+                texts.render_html("activities.chosen", title=title), reply_markup=None
             )
-            if chosen is not None and activities.choose_option(offer, it.chat, chosen.id, now):
-                reply = texts.render("activities.chosen", title=chosen.title)
-                edit = (texts.render_html("activities.chosen", title=chosen.title), None)
-            else:
-                reply = texts.render("activities.already_answered")
-    await query.answer(_plain(reply))
-    if edit is not None:
-        await edit_in_place(query.edit_message_text(edit[0], reply_markup=edit[1]))
+        )
+    elif pressed.edit is not None:
+        await edit_in_place(
+            query.edit_message_text(texts.render_html("activities.declined"), reply_markup=None)
+        )
 
 
 async def on_follow_up_button(update: Update, ctx: Ctx) -> None:
     """Done / not yet / skip on a follow-up."""
     query = update.callback_query
-    if query is None or query.data is None or query.message is None:
+    actor = actor_of(update, ctx)
+    if query is None or query.data is None or query.message is None or actor is None:
+        return
+    outcome = query.data.removeprefix(FOLLOW_UP_PREFIX)
+    if outcome not in rules.FOLLOW_UP_OUTCOMES:
+        await query.answer()
         return
     texts = ctx.services.texts
-    outcome = query.data.removeprefix("fu:")
-    now = ctx.services.clock.now()
-    async with interaction(update, ctx) as it:
-        if it.chat is None or it.partner is None:
-            await query.answer(texts.render("activities.only_couple"), show_alert=True)
-            return
-        offer = await activities.follow_up_in(it.session, it.chat.id, query.message.message_id)
-        changed = offer is not None and activities.answer_follow_up(offer, outcome, now)
-    key = {"done": "activities.done", "not_yet": "activities.not_yet"}.get(
-        outcome, "activities.skipped"
-    )
-    if not changed:
+    said = await service.answer_follow_up(ctx.services, actor, query.message.message_id, outcome)
+    if said == "only_couple":
+        await query.answer(texts.render("activities.only_couple"), show_alert=True)
+        return
+    if said == "already":
         await query.answer(texts.render("activities.already_answered"))
         return
-    await query.answer(_plain(texts.render(key)))
+    key = _FOLLOW_UP_ANSWERS.get(outcome, "activities.skipped")
+    await query.answer(plain(texts.render(key)))
     await edit_in_place(query.edit_message_text(texts.render_html(key), reply_markup=None))
-
-
-def _plain(text: str | None) -> str | None:
-    """Callback answers are plain text: drop the HTML tags our templates use."""
-    if text is None:
-        return None
-    for tag in ("<b>", "</b>", "<i>", "</i>"):
-        text = text.replace(tag, "")
-    return text

@@ -13,9 +13,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from bot.library.activities import ActivityPick, Hemisphere, pick_activities
+from bot.library.picker import seed_for
+from bot.library.schema import Activity, Library
+from bot.schedule.slots import local_instant
 
 QUIET_EVENINGS = 3
 QUIET_DAYS = 4
@@ -73,3 +81,189 @@ def plan_evening(pulse: ChatPulse, now: datetime) -> Evening:
     if pulse.cooldown_until is not None and now < pulse.cooldown_until:
         return Evening.PROMPT
     return Evening.ACTIVITY
+
+
+# Zones south of the equator where seasons are flipped (by name prefix or exact name).
+_SOUTH_PREFIXES = ("Australia/", "Antarctica/", "America/Argentina/", "Pacific/Auckland")
+_SOUTH = frozenset(
+    {
+        "Pacific/Chatham", "Pacific/Fiji", "Pacific/Tongatapu", "Pacific/Apia", "Pacific/Noumea",
+        "America/Sao_Paulo", "America/Santiago", "America/Montevideo", "America/Asuncion",
+        "America/La_Paz", "America/Lima", "Africa/Johannesburg", "Africa/Maputo",
+        "Africa/Windhoek", "Africa/Harare", "Africa/Lusaka", "Indian/Mauritius",
+        "Indian/Reunion", "Indian/Antananarivo", "Asia/Jakarta",
+    }
+)  # fmt: skip
+
+
+def hemisphere_of(zone: str) -> Hemisphere:
+    """Guess the hemisphere from the chat's time zone, for seasonal activities."""
+    return "south" if zone in _SOUTH or zone.startswith(_SOUTH_PREFIXES) else "north"
+
+
+# --- What /activity narrows to, and choosing activities -------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What /activity narrows to (None: no filter)."""
+
+    cost: str | None = None
+    place: str | None = None
+    energy: str | None = None
+    max_minutes: int | None = None
+
+
+FILTER_WORDS = {
+    "free": Filters(cost="free"),
+    "cheap": Filters(cost="low"),
+    "home": Filters(place="home"),
+    "out": Filters(place="out"),
+    "outside": Filters(place="out"),
+    "calm": Filters(energy="calm"),
+    "active": Filters(energy="active"),
+    "short": Filters(max_minutes=30),
+    "quick": Filters(max_minutes=30),
+}
+
+
+def filters_from(words: list[str]) -> Filters:
+    """Combine /activity words ("free home") into one filter; unknown words are ignored."""
+    merged = Filters()
+    for word in words:
+        found = FILTER_WORDS.get(word)
+        if found is not None:
+            merged = Filters(
+                cost=found.cost or merged.cost,
+                place=found.place or merged.place,
+                energy=found.energy or merged.energy,
+                max_minutes=found.max_minutes or merged.max_minutes,
+            )
+    return merged
+
+
+class ChatTaste(Protocol):
+    """What choosing activities reads about a chat."""
+
+    id: int
+    timezone: str
+    picks: int
+    send_minute: int
+    pref_cost: str | None
+    pref_place: str | None
+    pref_energy: str | None
+
+
+def choose(
+    library: Library,
+    chat: ChatTaste,
+    used: list[str],
+    now: datetime,
+    *,
+    count: int,
+    filters: Filters | None = None,
+) -> ActivityPick:
+    """Pick activities that fit the chat's preferences (and any /activity filter)."""
+    f = filters or Filters()
+    return pick_activities(
+        library,
+        count=count,
+        used=used,
+        cost=f.cost or chat.pref_cost,
+        place=f.place or chat.pref_place,
+        energy=f.energy or chat.pref_energy,
+        max_minutes=f.max_minutes,
+        season_for=now.astimezone(ZoneInfo(chat.timezone)).date(),
+        hemisphere=hemisphere_of(chat.timezone),
+        seed=seed_for(chat.id, 1_000_000 + chat.picks + len(used)),
+    )
+
+
+def activity_of(library: Library, activity_id: str | None) -> Activity | None:
+    """Look an activity up, tolerating one removed from the library since."""
+    entry = library.get(activity_id or "")
+    return entry if isinstance(entry, Activity) else None
+
+
+# --- What the couple made of an offer -----------------------------------------------------
+
+
+class Offer(Protocol):
+    """What the rules read and write about one offer (a suggestion row)."""
+
+    chosen_id: str | None
+    chosen_at: datetime | None
+    declined_at: datetime | None
+    follow_up_at: datetime | None
+    follow_up_message_id: int | None
+    outcome: str | None
+    done_at: datetime | None
+
+
+class Cooling(Protocol):
+    """The chat's "Not now" cooldown."""
+
+    activity_cooldown_until: datetime | None
+
+
+def follow_up_time(chat: ChatTaste, now: datetime) -> datetime:
+    """A few days later, at the couple's evening time."""
+    zone = ZoneInfo(chat.timezone)
+    day = (now + FOLLOW_UP_AFTER).astimezone(zone).date()
+    return local_instant(day, chat.send_minute, zone)
+
+
+def choose_option(offer: Offer, chat: ChatTaste, activity_id: str, now: datetime) -> bool:
+    """Record the couple's choice; False when one was already made."""
+    if offer.chosen_id is not None or offer.declined_at is not None:
+        return False
+    offer.chosen_id = activity_id
+    offer.chosen_at = now
+    offer.follow_up_at = follow_up_time(chat, now)
+    return True
+
+
+def decline(offer: Offer, chat: Cooling, now: datetime) -> bool:
+    """ "Not now": back off before suggesting again; False when already answered."""
+    if offer.chosen_id is not None or offer.declined_at is not None:
+        return False
+    offer.declined_at = now
+    chat.activity_cooldown_until = now + COOLDOWN
+    return True
+
+
+FOLLOW_UP_OUTCOMES = frozenset({"done", "not_yet", "skip"})
+
+
+def answer_follow_up(offer: Offer, outcome: str, now: datetime) -> bool:
+    """Record done / not yet / skip. "Not yet" asks once more a few days later."""
+    if offer.outcome in ("done", "skip"):
+        return False
+    if outcome == "not_yet" and offer.outcome != "not_yet":
+        offer.outcome = "not_yet"
+        offer.follow_up_at = now + FOLLOW_UP_AFTER
+        offer.follow_up_message_id = None
+        return True
+    offer.outcome = "skip" if outcome == "not_yet" else outcome
+    offer.follow_up_at = None
+    if outcome == "done":
+        offer.done_at = now
+    return True
+
+
+# --- The offer's buttons -------------------------------------------------------------------
+
+YES, ANOTHER, NOT_NOW = "act1:yes", "act1:another", "act:no"
+_OPTION = re.compile(r"^act:(\d)$")
+MAX_OPTIONS = 3
+
+
+def is_offer_button(data: str) -> bool:
+    """Tell whether callback data is one of the offers' buttons (and nothing else)."""
+    return data in (YES, ANOTHER, NOT_NOW) or bool(_OPTION.match(data))
+
+
+def option_index(data: str) -> int:
+    """Which option a button picks: "Let's do this" is the only one, else ``act:<n>``."""
+    match = _OPTION.match(data)
+    return int(match.group(1)) if match else 0

@@ -1,220 +1,201 @@
-"""Joint activities: offer them on quiet evenings or on demand, record choices, follow up."""
+"""Activities' use cases: quiet evenings' offers, /activity, the couple's choices, follow-ups."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.features.activities.rules import COOLDOWN, FOLLOW_UP_AFTER
-from bot.kernel.db.models import Chat, Suggestion
-from bot.library.activities import ActivityPick, Hemisphere, pick_activities
-from bot.library.picker import seed_for
+from bot.features.activities import queries, rules
+from bot.features.activities.rules import Evening, Filters
+from bot.kernel.actor import Actor
+from bot.kernel.db.members import meet
+from bot.kernel.db.models import Chat
+from bot.kernel.services import Services, Session
+from bot.library.activities import ActivityPick
 from bot.library.schema import Activity, Library
-from bot.schedule.slots import local_instant
 
-# Zones south of the equator where seasons are flipped (by name prefix or exact name).
-_SOUTH_PREFIXES = ("Australia/", "Antarctica/", "America/Argentina/", "Pacific/Auckland")
-_SOUTH = frozenset(
-    {
-        "Pacific/Chatham", "Pacific/Fiji", "Pacific/Tongatapu", "Pacific/Apia", "Pacific/Noumea",
-        "America/Sao_Paulo", "America/Santiago", "America/Montevideo", "America/Asuncion",
-        "America/La_Paz", "America/Lima", "Africa/Johannesburg", "Africa/Maputo",
-        "Africa/Windhoek", "Africa/Harare", "Africa/Lusaka", "Indian/Mauritius",
-        "Indian/Reunion", "Indian/Antananarivo", "Asia/Jakarta",
-    }
-)  # fmt: skip
+# The /activity source keeps its filter words, so "Another idea" keeps to them.
+ON_DEMAND = "on_demand"
+SOURCE_LENGTH = 16
 
 
 @dataclass(frozen=True)
-class Filters:
-    """What /activity narrows to (None: no filter)."""
+class Tonight:
+    """What a chat's evening brings: a question, an offer of activities, or a rest."""
 
-    cost: str | None = None
-    place: str | None = None
-    energy: str | None = None
-    max_minutes: int | None = None
+    plan: Evening
+    offer: ActivityPick | None = None
 
 
-FILTER_WORDS = {
-    "free": Filters(cost="free"),
-    "cheap": Filters(cost="low"),
-    "home": Filters(place="home"),
-    "out": Filters(place="out"),
-    "outside": Filters(place="out"),
-    "calm": Filters(energy="calm"),
-    "active": Filters(energy="active"),
-    "short": Filters(max_minutes=30),
-    "quick": Filters(max_minutes=30),
-}
+async def evenings(
+    session: Session, chats: Sequence[Chat], now: datetime, library: Library, *, count: int = 3
+) -> tuple[dict[int, Tonight], dict[int, int]]:
+    """Each chat's evening (by the quiet rule), and its evenings together lately (for depth)."""
+    pulse_of, together = await queries.pulses(session, chats, now)
+    tonight: dict[int, Tonight] = {}
+    for chat in chats:
+        plan = rules.plan_evening(pulse_of[chat.id], now)
+        if plan == Evening.ACTIVITY:
+            used = await queries.used_ids(session, chat)
+            offer = rules.choose(library, chat, used, now, count=count)
+            # Nothing fits their preferences: a question after all.
+            tonight[chat.id] = Tonight(plan, offer) if offer.activities else Tonight(Evening.PROMPT)
+        else:
+            tonight[chat.id] = Tonight(plan)
+    return tonight, together
 
 
-def filters_from(words: list[str]) -> Filters:
-    """Combine /activity words ("free home") into one filter; unknown words are ignored."""
-    merged = Filters()
-    for word in words:
-        found = FILTER_WORDS.get(word)
-        if found is not None:
-            merged = Filters(
-                cost=found.cost or merged.cost,
-                place=found.place or merged.place,
-                energy=found.energy or merged.energy,
-                max_minutes=found.max_minutes or merged.max_minutes,
-            )
-    return merged
-
-
-def hemisphere_of(zone: str) -> Hemisphere:
-    """Guess the hemisphere from the chat's time zone, for seasonal activities."""
-    return "south" if zone in _SOUTH or zone.startswith(_SOUTH_PREFIXES) else "north"
-
-
-async def used_ids(session: AsyncSession, chat: Chat) -> list[str]:
-    """Activities already offered in the chat's current activity cycle."""
-    rows = await session.scalars(
-        select(Suggestion.options).where(
-            Suggestion.chat_id == chat.id, Suggestion.cycle == chat.activity_cycle
-        )
-    )
-    return [entry for options in rows for entry in options.split(",") if entry]
-
-
-def choose(
-    library: Library,
-    chat: Chat,
-    used: list[str],
-    now: datetime,
-    *,
-    count: int,
-    filters: Filters | None = None,
-) -> ActivityPick:
-    """Pick activities that fit the chat's preferences (and any /activity filter)."""
-    f = filters or Filters()
-    return pick_activities(
-        library,
-        count=count,
-        used=used,
-        cost=f.cost or chat.pref_cost,
-        place=f.place or chat.pref_place,
-        energy=f.energy or chat.pref_energy,
-        max_minutes=f.max_minutes,
-        season_for=now.astimezone(ZoneInfo(chat.timezone)).date(),
-        hemisphere=hemisphere_of(chat.timezone),
-        seed=seed_for(chat.id, 1_000_000 + chat.picks + len(used)),
-    )
+async def idea_for_the_week(
+    session: Session, chat: Chat, now: datetime, library: Library
+) -> Activity | None:
+    """One activity for the recap to suggest, with the same rules as a quiet evening's offer."""
+    used = await queries.used_ids(session, chat)
+    try:
+        offered = rules.choose(library, chat, used, now, count=1)
+    except ValueError:
+        # A preference the library no longer knows: better no activity than no recap.
+        return None
+    return offered.activities[0] if offered.activities else None
 
 
 def record_offer(
-    session: AsyncSession,
+    session: Session,
     chat: Chat,
     offered: ActivityPick,
     *,
     message_id: int,
     source: str,
     now: datetime,
-) -> Suggestion:
-    """Remember what was offered in which message."""
-    if offered.new_cycle:
-        chat.activity_cycle += 1
-    suggestion = Suggestion(
-        chat_id=chat.id,
+) -> None:
+    """Remember an offer the caller posted (the evening sender, inside its transaction)."""
+    queries.add_offer(
+        session,
+        chat,
+        [a.id for a in offered.activities],
+        new_cycle=offered.new_cycle,
         message_id=message_id,
         source=source,
-        options=",".join(a.id for a in offered.activities),
-        cycle=chat.activity_cycle,
-        suggested_at=now,
-    )
-    session.add(suggestion)
-    return suggestion
-
-
-async def offer_in(session: AsyncSession, chat_id: int, message_id: int) -> Suggestion | None:
-    """The suggestion a button press belongs to."""
-    return await session.scalar(
-        select(Suggestion).where(Suggestion.chat_id == chat_id, Suggestion.message_id == message_id)
+        now=now,
     )
 
 
-def follow_up_time(chat: Chat, now: datetime) -> datetime:
-    """A few days later, at the couple's evening time."""
-    zone = ZoneInfo(chat.timezone)
-    day = (now + FOLLOW_UP_AFTER).astimezone(zone).date()
-    return local_instant(day, chat.send_minute, zone)
-
-
-def choose_option(suggestion: Suggestion, chat: Chat, activity_id: str, now: datetime) -> bool:
-    """Record the couple's choice; False when one was already made."""
-    if suggestion.chosen_id is not None or suggestion.declined_at is not None:
-        return False
-    suggestion.chosen_id = activity_id
-    suggestion.chosen_at = now
-    suggestion.follow_up_at = follow_up_time(chat, now)
-    return True
-
-
-def decline(suggestion: Suggestion, chat: Chat, now: datetime) -> bool:
-    """ "Not now": back off before suggesting again; False when already answered."""
-    if suggestion.chosen_id is not None or suggestion.declined_at is not None:
-        return False
-    suggestion.declined_at = now
-    chat.activity_cooldown_until = now + COOLDOWN
-    return True
-
-
-async def claim_follow_ups(session: AsyncSession, now: datetime, limit: int = 200) -> list[int]:
-    """Take the follow-ups that are due; each is claimed once, whatever the replicas."""
-    ids = list(
-        (
-            await session.scalars(
-                select(Suggestion.id)
-                .where(Suggestion.follow_up_at <= now, Suggestion.follow_up_message_id.is_(None))
-                .order_by(Suggestion.follow_up_at)
-                .limit(limit)
-            )
-        ).all()
-    )
-    claimed = []
-    for suggestion_id in ids:
-        # A sentinel id marks "being sent"; the conditional update is the lock.
-        result = await session.execute(
-            update(Suggestion)
-            .where(Suggestion.id == suggestion_id, Suggestion.follow_up_message_id.is_(None))
-            .values(follow_up_message_id=0)
+async def suggest(services: Services, actor: Actor, filters: Filters) -> ActivityPick:
+    """One activity for /activity, narrowed by the filters (none when nothing fits)."""
+    now = services.clock.now()
+    async with services.transaction() as session:
+        met = await meet(
+            session, actor, default_timezone=services.settings.default_timezone, now=now
         )
-        if getattr(result, "rowcount", 0) == 1:
-            claimed.append(suggestion_id)
-    return claimed
+        assert met.chat is not None
+        used = await queries.used_ids(session, met.chat)
+        return rules.choose(services.library.current, met.chat, used, now, count=1, filters=filters)
 
 
-async def follow_up_in(session: AsyncSession, chat_id: int, message_id: int) -> Suggestion | None:
-    """The suggestion a follow-up button belongs to."""
-    return await session.scalar(
-        select(Suggestion).where(
-            Suggestion.chat_id == chat_id, Suggestion.follow_up_message_id == message_id
+async def suggested(
+    services: Services, chat_id: int, offered: ActivityPick, words: list[str], message_id: int
+) -> None:
+    """Remember an /activity idea once posted (its filter words ride along in the source)."""
+    now = services.clock.now()
+    async with services.transaction() as session:
+        chat = await session.get(Chat, chat_id)
+        if chat is None:
+            return
+        source = ":".join([ON_DEMAND, *words])[:SOURCE_LENGTH]
+        record_offer(session, chat, offered, message_id=message_id, source=source, now=now)
+
+
+@dataclass(frozen=True)
+class Pressed:
+    """What a press on an offer did: refused (``key``), an answer to show, an edit to make."""
+
+    key: str | None = None  # a refusal: only the couple may press
+    answer: str | None = None  # template key of the short answer under the press
+    chosen: Activity | None = None  # the activity chosen (for the answer's title)
+    edit: str | None = None  # template key the message becomes (declined / chosen)
+    another: Activity | None = None  # "Another idea": the offer shows this one instead
+
+
+async def press_offer(services: Services, actor: Actor, message_id: int, data: str) -> Pressed:
+    """A choice or "Not now" on a quiet evening's offer, or "Let's do this" / "Another idea"."""
+    now = services.clock.now()
+    library = services.library.current
+    async with services.transaction() as session:
+        met = await meet(
+            session, actor, default_timezone=services.settings.default_timezone, now=now
         )
-    )
+        chat = met.chat
+        if chat is None or met.partner is None:
+            return Pressed(key="activities.only_couple")
+        offer = await queries.offer_in(session, chat.id, message_id)
+        if offer is None:
+            return Pressed()
+        options = offer.options.split(",")
+        if data == rules.ANOTHER:
+            used = await queries.used_ids(session, chat)
+            filters = rules.filters_from(offer.source.split(":")[1:])
+            offered = rules.choose(library, chat, used, now, count=1, filters=filters)
+            if not offered.activities:
+                return Pressed()
+            offer.options = ",".join(a.id for a in offered.activities)
+            return Pressed(another=offered.activities[0])
+        if data == rules.NOT_NOW:
+            if not rules.decline(offer, chat, now):
+                return Pressed(answer="activities.already_answered")
+            return Pressed(answer="activities.declined", edit="activities.declined")
+        index = rules.option_index(data)
+        chosen = rules.activity_of(library, options[index] if index < len(options) else None)
+        if chosen is None or not rules.choose_option(offer, chat, chosen.id, now):
+            return Pressed(answer="activities.already_answered")
+        return Pressed(answer="activities.chosen", chosen=chosen, edit="activities.chosen")
 
 
-def answer_follow_up(suggestion: Suggestion, outcome: str, now: datetime) -> bool:
-    """Record done / not yet / skip. "Not yet" asks once more a few days later."""
-    if suggestion.outcome in ("done", "skip"):
-        return False
-    if outcome == "not_yet" and suggestion.outcome != "not_yet":
-        suggestion.outcome = "not_yet"
-        suggestion.follow_up_at = now + FOLLOW_UP_AFTER
-        suggestion.follow_up_message_id = None
-        return True
-    suggestion.outcome = "skip" if outcome == "not_yet" else outcome
-    suggestion.follow_up_at = None
-    if outcome == "done":
-        suggestion.done_at = now
-    return True
+async def answer_follow_up(services: Services, actor: Actor, message_id: int, outcome: str) -> str:
+    """Done / not yet / skip on a follow-up: "only_couple", "already" or "recorded"."""
+    now = services.clock.now()
+    async with services.transaction() as session:
+        met = await meet(
+            session, actor, default_timezone=services.settings.default_timezone, now=now
+        )
+        if met.chat is None or met.partner is None:
+            return "only_couple"
+        offer = await queries.follow_up_in(session, met.chat.id, message_id)
+        if offer is None or not rules.answer_follow_up(offer, outcome, now):
+            return "already"
+        return "recorded"
 
 
-def activity_of(library: Library, activity_id: str | None) -> Activity | None:
-    """Look an activity up, tolerating one removed from the library since."""
-    entry = library.get(activity_id or "")
-    return entry if isinstance(entry, Activity) else None
+@dataclass(frozen=True)
+class FollowUp:
+    """A follow-up to ask: which offer, in which chat, about which activity."""
+
+    offer_id: int
+    chat_id: int
+    activity: Activity
+
+
+async def due_follow_ups(services: Services) -> list[FollowUp]:
+    """Claim the follow-ups that are due (each once, whatever the replicas)."""
+    library = services.library.current
+    async with services.transaction() as session:
+        claimed = await queries.claim_follow_ups(session, services.clock.now())
+        found = await queries.offers(session, claimed)
+    due = []
+    for offer in found:
+        activity = rules.activity_of(library, offer.chosen_id)
+        if activity is not None:
+            due.append(FollowUp(offer.id, offer.chat_id, activity))
+    return due
+
+
+async def follow_up_sent(services: Services, offer_id: int, message_id: int) -> None:
+    """Remember the follow-up's message, so its buttons find the offer."""
+    async with services.transaction() as session:
+        await queries.set_follow_up_message(session, offer_id, message_id)
+
+
+# Kept for callers written before the feature folders (the evening sender and the recap job).
+used_ids = queries.used_ids
+choose = rules.choose
+claim_follow_ups = queries.claim_follow_ups
+activity_of = rules.activity_of

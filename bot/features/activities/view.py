@@ -94,3 +94,10 @@ def follow_up(texts: Texts, activity: Activity) -> tuple[str, InlineKeyboardMark
         ]
     )
     return texts.render_html("activities.follow_up", title=activity.title), keyboard
+
+
+def plain(text: str) -> str:
+    """Callback answers are plain text: drop the HTML tags our templates use."""
+    for tag in ("<b>", "</b>", "<i>", "</i>"):
+        text = text.replace(tag, "")
+    return text

@@ -11,10 +11,26 @@ from sqlalchemy import Table, and_, case, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.features.evening.rules import (
+    FAILED as FAILED,
+)
+from bot.features.evening.rules import (
+    MAYBE_SENT as MAYBE_SENT,
+)
+from bot.features.evening.rules import (
+    PENDING as PENDING,
+)
+from bot.features.evening.rules import (
+    SENDING,
+    NewRun,
+)
+from bot.features.evening.rules import (
+    SENT as SENT,
+)
+from bot.features.evening.rules import (
+    SKIPPED as SKIPPED,
+)
 from bot.kernel.db.models import Chat, Run
-
-PENDING, SENDING, SENT = "pending", "sending", "sent"
-SKIPPED, FAILED, MAYBE_SENT = "skipped", "failed", "maybe_sent"
 
 
 async def due_chats(session: AsyncSession, now: datetime, limit: int) -> Sequence[Chat]:
@@ -31,18 +47,6 @@ async def due_chats(session: AsyncSession, now: datetime, limit: int) -> Sequenc
         .with_for_update(skip_locked=True)
     )
     return (await session.scalars(query)).all()
-
-
-@dataclass(frozen=True)
-class NewRun:
-    """A run the planner wants to exist."""
-
-    chat_id: int
-    local_date: date
-    due_at: datetime
-    status: str
-    reason: str | None = None
-    kind: str = "prompt"
 
 
 async def add_runs(session: AsyncSession, new: Sequence[NewRun]) -> set[tuple[int, date]]:

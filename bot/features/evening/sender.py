@@ -35,7 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError, TimedOut
 
 from bot.features.activities import service as activities
-from bot.features.activities.pulse import pulses
+from bot.features.activities.queries import pulses
 from bot.features.activities.rules import Evening, plan_evening
 from bot.features.activities.view import quiet_offer
 from bot.features.evening import queries as runs

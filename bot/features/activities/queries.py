@@ -1,17 +1,105 @@
-"""How each chat has been doing lately, read in a few queries for a whole batch of chats."""
+"""Activity offers in the database, and each chat's pulse (how it has been doing lately)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.features.activities.rules import QUIET_EVENINGS, ChatPulse
 from bot.kernel.db.models import Answer, Chat, Post, Suggestion
 from bot.kernel.db.types import UTCDateTime
+
+
+async def used_ids(session: AsyncSession, chat: Chat) -> list[str]:
+    """Activities already offered in the chat's current activity cycle."""
+    rows = await session.scalars(
+        select(Suggestion.options).where(
+            Suggestion.chat_id == chat.id, Suggestion.cycle == chat.activity_cycle
+        )
+    )
+    return [entry for options in rows for entry in options.split(",") if entry]
+
+
+def add_offer(
+    session: AsyncSession,
+    chat: Chat,
+    activity_ids: list[str],
+    *,
+    new_cycle: bool,
+    message_id: int,
+    source: str,
+    now: datetime,
+) -> None:
+    """Remember what was offered in which message (starting a new cycle when the picker says)."""
+    if new_cycle:
+        chat.activity_cycle += 1
+    session.add(
+        Suggestion(
+            chat_id=chat.id,
+            message_id=message_id,
+            source=source,
+            options=",".join(activity_ids),
+            cycle=chat.activity_cycle,
+            suggested_at=now,
+        )
+    )
+
+
+async def offer_in(session: AsyncSession, chat_id: int, message_id: int) -> Suggestion | None:
+    """The suggestion a button press belongs to."""
+    return await session.scalar(
+        select(Suggestion).where(Suggestion.chat_id == chat_id, Suggestion.message_id == message_id)
+    )
+
+
+async def follow_up_in(session: AsyncSession, chat_id: int, message_id: int) -> Suggestion | None:
+    """The suggestion a follow-up button belongs to."""
+    return await session.scalar(
+        select(Suggestion).where(
+            Suggestion.chat_id == chat_id, Suggestion.follow_up_message_id == message_id
+        )
+    )
+
+
+async def claim_follow_ups(session: AsyncSession, now: datetime, limit: int = 200) -> list[int]:
+    """Take the follow-ups that are due; each is claimed once, whatever the replicas."""
+    ids = list(
+        (
+            await session.scalars(
+                select(Suggestion.id)
+                .where(Suggestion.follow_up_at <= now, Suggestion.follow_up_message_id.is_(None))
+                .order_by(Suggestion.follow_up_at)
+                .limit(limit)
+            )
+        ).all()
+    )
+    claimed = []
+    for suggestion_id in ids:
+        # A sentinel id marks "being sent"; the conditional update is the lock.
+        result = await session.execute(
+            update(Suggestion)
+            .where(Suggestion.id == suggestion_id, Suggestion.follow_up_message_id.is_(None))
+            .values(follow_up_message_id=0)
+        )
+        if getattr(result, "rowcount", 0) == 1:
+            claimed.append(suggestion_id)
+    return claimed
+
+
+async def set_follow_up_message(session: AsyncSession, suggestion_id: int, message_id: int) -> None:
+    """Remember the follow-up's message, so its buttons find the offer."""
+    await session.execute(
+        update(Suggestion)
+        .where(Suggestion.id == suggestion_id)
+        .values(follow_up_message_id=message_id)
+    )
+
+
+# --- Each chat's pulse, read for a whole batch of chats in a few queries -------------------
 
 _UTC = UTCDateTime()
 _SQLITE = sqlite.dialect()
@@ -152,3 +240,13 @@ def _latest(*values: object) -> datetime | None:
     """The latest of some optional moments."""
     moments = [m for m in (_aware(v) for v in values) if m is not None]
     return max(moments) if moments else None
+
+
+async def offers(session: AsyncSession, ids: Sequence[int]) -> list[Suggestion]:
+    """The offers with these ids, in id order."""
+    if not ids:
+        return []
+    rows = await session.scalars(
+        select(Suggestion).where(Suggestion.id.in_(ids)).order_by(Suggestion.id)
+    )
+    return list(rows.all())

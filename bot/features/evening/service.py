@@ -6,9 +6,9 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.features.evening import queries as runs
+from bot.features.evening.rules import SKIPPED, NewRun, next_look, run_for
+from bot.kernel.services import Session
 from bot.schedule.plan import reschedule
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ class PlanResult:
 
 
 async def plan(
-    session: AsyncSession, now: datetime, *, catch_up: timedelta, limit: int = 2000
+    session: Session, now: datetime, *, catch_up: timedelta, limit: int = 2000
 ) -> PlanResult:
     """Create runs for chats whose slot has come; move each chat on to its next slot.
 
@@ -39,27 +39,17 @@ async def plan(
     """
     result = PlanResult()
     chats = await runs.due_chats(session, now, limit)
-    planned: list[runs.NewRun] = []
+    planned: list[NewRun] = []
     for chat in chats:
         assert chat.next_send_at is not None
-        due_at = chat.next_send_at
-        late = now - due_at > catch_up
-        planned.append(
-            runs.NewRun(
-                chat_id=chat.id,
-                local_date=chat.next_slot_date or due_at.date(),
-                due_at=due_at,
-                status=runs.SKIPPED if late else runs.PENDING,
-                reason="late" if late else None,
-            )
-        )
+        planned.append(run_for(chat.id, chat.next_send_at, chat.next_slot_date, now, catch_up))
     # One statement for the whole batch: a round trip per chat made planning 10,000 due chats
     # take seconds.
     inserted = await runs.add_runs(session, planned)
     for chat, run in zip(chats, planned, strict=True):
         if (run.chat_id, run.local_date) not in inserted:
             result.already_planned += 1
-        elif run.status == runs.SKIPPED:
+        elif run.status == SKIPPED:
             result.skipped_late += 1
         else:
             result.planned += 1
@@ -68,8 +58,7 @@ async def plan(
             chat.skip_date = None
         if chat.paused and chat.paused_until is not None and chat.paused_until <= now:
             chat.paused, chat.paused_until = False, None
-        # Slots still inside the catch-up window are planned on the next pass, older ones never.
-        reschedule(chat, max(run.due_at, now - catch_up))
+        reschedule(chat, next_look(run.due_at, now, catch_up))
     if result.skipped_late:
         log.warning(
             "skipped %d evening prompts that were over %s late", result.skipped_late, catch_up
