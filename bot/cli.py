@@ -15,23 +15,38 @@ from pydantic import ValidationError
 from bot.app import StartupError, build_services, load_texts, prepare_database
 from bot.config import Settings
 from bot.logs import setup_logging
-from bot.texts import Texts
+from bot.texts import TextError, Texts
 
 log = logging.getLogger(__name__)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="quality-time", description=__doc__)
+def _parser(texts: Texts) -> argparse.ArgumentParser:
+    # Literal keys, so the start-up check sees every template --help needs.
+    about = {
+        "run": texts.render("cli.help.run"),
+        "demo": texts.render("cli.help.demo"),
+        "migrate": texts.render("cli.help.migrate"),
+        "validate": texts.render("cli.help.validate"),
+        "emulator": texts.render("cli.help.emulator"),
+    }
+    parser = argparse.ArgumentParser(
+        prog="quality-time", description=texts.render("cli.help.description")
+    )
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("run", help="run the bot (long polling, or a webhook when WEBHOOK_URL is set)")
-    sub.add_parser("demo", help="play a couple's week against a local emulator (no token needed)")
-    sub.add_parser("migrate", help="bring the database schema up to date and exit")
-    validate = sub.add_parser("validate", help="check an exercise library file")
-    validate.add_argument("file", nargs="?", type=Path, help="default: EXERCISES_FILE")
-    emulator = sub.add_parser("emulator", help="run the local Telegram Bot API emulator")
-    emulator.add_argument("--host", default="127.0.0.1")
-    emulator.add_argument("--port", type=int, default=8081)
-    emulator.add_argument("--token", default="123456:TEST-TOKEN")
+    commands = {
+        name: sub.add_parser(name, help=text, description=text) for name, text in about.items()
+    }
+    commands["validate"].add_argument(
+        "file", nargs="?", type=Path, help=texts.render("cli.help.validate_file")
+    )
+    emulator = commands["emulator"]
+    # Shows each option's default after its help.
+    emulator.formatter_class = argparse.ArgumentDefaultsHelpFormatter
+    emulator.add_argument("--host", default="127.0.0.1", help=texts.render("cli.help.host"))
+    emulator.add_argument("--port", type=int, default=8081, help=texts.render("cli.help.port"))
+    emulator.add_argument(
+        "--token", default="123456:TEST-TOKEN", help=texts.render("cli.help.token")
+    )
     return parser
 
 
@@ -48,7 +63,13 @@ def _settings() -> Settings:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
-    args = _parser().parse_args(argv)
+    try:
+        # The default templates, not PROMPTS_DIR: --help must work before settings are valid.
+        texts = Texts.load()
+    except TextError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    args = _parser(texts).parse_args(argv)
     command = args.command or "run"
     try:
         if command == "emulator":
@@ -101,16 +122,16 @@ async def _migrate(settings: Settings) -> int:
 
 
 async def _prepare(services: object) -> None:
+    from bot.kernel.db.urls import shown_url
     from bot.kernel.services import Services
 
     assert isinstance(services, Services)
     try:
         await prepare_database(services)
     except OSError as exc:
+        url = shown_url(services.settings.database_url)
         raise StartupError(
-            services.texts.render(
-                "cli.database_unreachable", url=services.settings.database_url, reason=str(exc)
-            )
+            services.texts.render("cli.database_unreachable", url=url, reason=str(exc))
         ) from None
 
 

@@ -30,8 +30,6 @@ class Services:
     texts: Texts
     library: LibraryHolder
     clock: Clock
-    # Free-form counters for benchmarks and tests (e.g. "maybe_sent").
-    counters: dict[str, int] = field(default_factory=dict)
     # Partners' answers, written in batches (see bot.features.answers.batch).
     answers: AnswerRecorder = field(init=False)
 

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from bot.library.activities import ActivityPick, Hemisphere, pick_activities
 from bot.library.picker import seed_for
 from bot.library.schema import Activity, Library
+from bot.schedule.latitude import latitude
 from bot.schedule.slots import local_instant
 
 QUIET_EVENINGS = 3
@@ -83,22 +84,10 @@ def plan_evening(pulse: ChatPulse, now: datetime) -> Evening:
     return Evening.ACTIVITY
 
 
-# Zones south of the equator where seasons are flipped (by name prefix or exact name).
-_SOUTH_PREFIXES = ("Australia/", "Antarctica/", "America/Argentina/", "Pacific/Auckland")
-_SOUTH = frozenset(
-    {
-        "Pacific/Chatham", "Pacific/Fiji", "Pacific/Tongatapu", "Pacific/Apia", "Pacific/Noumea",
-        "America/Sao_Paulo", "America/Santiago", "America/Montevideo", "America/Asuncion",
-        "America/La_Paz", "America/Lima", "Africa/Johannesburg", "Africa/Maputo",
-        "Africa/Windhoek", "Africa/Harare", "Africa/Lusaka", "Indian/Mauritius",
-        "Indian/Reunion", "Indian/Antananarivo", "Asia/Jakarta",
-    }
-)  # fmt: skip
-
-
 def hemisphere_of(zone: str) -> Hemisphere:
-    """Guess the hemisphere from the chat's time zone, for seasonal activities."""
-    return "south" if zone in _SOUTH or zone.startswith(_SOUTH_PREFIXES) else "north"
+    """The hemisphere of the chat's time zone (tzdata's coordinates), for seasonal activities."""
+    # Zones without a place (UTC, Etc/GMT+3) count as north, where most couples live.
+    return "south" if (latitude(zone) or 0.0) < 0 else "north"
 
 
 # --- What /activity narrows to, and choosing activities -------------------------------------
