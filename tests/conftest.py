@@ -315,6 +315,22 @@ class RunningBot:
         answer = await self.emulator.wait_for_message(chat.id, since=mark)
         return answer.text or ""
 
+    def count_ticks(self) -> Callable[[], int]:
+        """From now on, count the scheduler's ticks that finished; return the counter."""
+        evening = self.runner.evening
+        tick = evening.tick
+        done = 0
+
+        async def counted() -> Any:
+            nonlocal done
+            result = await tick()
+            done += 1
+            return result
+
+        # The job queue calls the job object, which looks ``tick`` up on itself each time.
+        evening.tick = counted  # type: ignore[method-assign]
+        return lambda: done
+
 
 StartBot = Callable[..., Awaitable[RunningBot]]
 
