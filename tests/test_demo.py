@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from bot.demo import run_demo
@@ -18,13 +17,11 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-async def test_the_demo_plays_every_step_of_the_week_in_order_and_quickly() -> None:
+async def test_the_demo_plays_every_step_of_the_week_in_order() -> None:
     lines = Texts.load(ROOT / "prompts")
-    started = time.perf_counter()
 
     transcript = flat(await run_demo())
 
-    elapsed = time.perf_counter() - started
     steps = [
         "── Mon 23 Nov, Lisbon ──",
         "Robin creates the group “Robin & Sam” and adds Quality Time",
@@ -70,7 +67,6 @@ async def test_the_demo_plays_every_step_of_the_week_in_order_and_quickly() -> N
     assert transcript.count("(no answer tonight)") == 3
     assert transcript.count("has shared their answer") == 1
     assert "<b>" not in transcript
-    assert elapsed < 20
 
 
 def test_quality_time_demo_runs_without_a_token_an_env_file_or_the_network(

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable
+from typing import Any, TypeVar
 
 import aiohttp
 import pytest
@@ -25,6 +24,9 @@ from telegram.request import HTTPXRequest
 
 from bot.emulator import Emulator
 from bot.emulator.html import parse_html
+from tests.conftest import eventually
+
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -57,6 +59,18 @@ async def raw(
     url = f"{emu.url}/bot{token or emu.token}/{method}"
     async with aiohttp.ClientSession() as session, session.post(url, json=params) as response:
         return response.status, await response.json()
+
+
+async def held_poll(emu: Emulator, poll: Awaitable[T]) -> asyncio.Task[T]:
+    """Start a long poll that asks for ``message`` updates; return once the emulator holds it.
+
+    The emulator applies a poll's allowed_updates before it starts waiting, in the same step:
+    so once messages are allowed again, the poll is waiting.
+    """
+    emu.world.updates.set_allowed(["callback_query"])
+    task = asyncio.create_task(poll)
+    await eventually(lambda: emu.world.updates.allows("message"), "the long poll to arrive")
+    return task
 
 
 def keyboard(*data: str) -> InlineKeyboardMarkup:
@@ -136,12 +150,11 @@ async def test_long_poll_returns_as_soon_as_an_update_arrives(
 ) -> None:
     alex, _, chat = couple
     await drain(bot)
-    poll = asyncio.create_task(bot.get_updates(timeout=5))
-    await asyncio.sleep(0.1)
-    started = time.monotonic()
+    # A poll that could hang for a minute: answered within the deadline, it was woken.
+    poll = await held_poll(emu, bot.get_updates(timeout=60, allowed_updates=["message"]))
     emu.send_command(chat, alex, "/help")
-    updates = await poll
-    assert time.monotonic() - started < 1.0
+    async with asyncio.timeout(10):
+        updates = await poll
     assert [u.message.text for u in updates if u.message] == ["/help"]
 
 
@@ -191,8 +204,7 @@ async def test_a_user_editing_a_visible_message_gives_an_edited_message_update(
 
 
 async def test_a_second_get_updates_terminates_the_first_with_409(emu: Emulator, bot: Bot) -> None:
-    first = asyncio.create_task(raw(emu, "getUpdates", timeout=5))
-    await asyncio.sleep(0.1)
+    first = await held_poll(emu, raw(emu, "getUpdates", timeout=5, allowed_updates=["message"]))
     assert (await raw(emu, "getUpdates", timeout=0))[0] == 200
     status, body = await first
     assert status == 409
@@ -202,12 +214,11 @@ async def test_a_second_get_updates_terminates_the_first_with_409(emu: Emulator,
 async def test_stop_releases_a_hanging_long_poll_at_once() -> None:
     emulator = Emulator()
     await emulator.start()
-    poll = asyncio.create_task(raw(emulator, "getUpdates", timeout=30))
-    await asyncio.sleep(0.1)
-    started = time.monotonic()
-    await emulator.stop()
-    assert await poll == (200, {"ok": True, "result": []})
-    assert time.monotonic() - started < 1.0
+    poll = await held_poll(emulator, raw(emulator, "getUpdates", timeout=60, allowed_updates=[]))
+    # Not released, the poll (and stop, which waits for it) would take its full minute.
+    async with asyncio.timeout(10):
+        await emulator.stop()
+        assert await poll == (200, {"ok": True, "result": []})
 
 
 # -- privacy mode ---------------------------------------------------------------------------
@@ -696,10 +707,11 @@ async def test_injected_failures_forbids_and_slow_answers(
     with pytest.raises(Forbidden, match=r"(?i)bot was kicked from the group chat"):
         await bot.send_message(chat.id, "hello?")
     emu.faults.clear()
-    emu.faults.delay("sendMessage", seconds=0.3)
-    started = time.monotonic()
-    await bot.send_message(chat.id, "slow")
-    assert time.monotonic() - started >= 0.3
+    emu.faults.delay("sendMessage", seconds=0.5)
+    slow = asyncio.create_task(bot.send_message(chat.id, "slow"))
+    await eventually(lambda: "slow" in [m.text for m in emu.bot_messages(chat.id)], "the post")
+    assert not slow.done()  # posted at once, answered late
+    assert (await slow).text == "slow"
 
 
 async def test_a_read_timeout_after_a_delivered_send_leaves_the_message_posted(
@@ -714,7 +726,11 @@ async def test_a_read_timeout_after_a_delivered_send_leaves_the_message_posted(
         emu.faults.delay("sendMessage", seconds=1.0, deliver=False)
         with pytest.raises(TimedOut):
             await impatient.send_message(chat.id, "never posted")
-        await asyncio.sleep(0.05)
+        # The emulator records the abandoned call once it notices the client hung up.
+        await eventually(
+            lambda: len([c for c in emu.calls if c.method == "sendMessage"]) == 2,
+            "the abandoned call to be recorded",
+        )
     assert [m.text for m in emu.bot_messages(chat)] == ["prompt"]
     assert [c.status for c in emu.calls if c.method == "sendMessage"] == [200, 499]
 

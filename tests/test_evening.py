@@ -11,7 +11,7 @@ from telegram import Message
 
 from bot.kernel.db import chats
 from bot.kernel.db.models import Chat, EntryUse, Post, Run
-from tests.conftest import Couple, RunningBot, StartBot
+from tests.conftest import Couple, RunningBot, StartBot, eventually
 
 # Monday 23 November 2026; Berlin is UTC+1, so 20:30 there is 19:30 UTC.
 EVENING = datetime(2026, 11, 23, 19, 30, tzinfo=UTC)
@@ -46,13 +46,18 @@ async def test_the_evening_prompt_arrives_once_through_the_job_queue_at_local_ti
     chat = emu.create_group("Us", [alex, sam], added_by=alex)
     await emu.settle()
 
+    ticks = bot.count_ticks()
+
     bot.clock.set(EVENING - timedelta(minutes=1))
-    await asyncio.sleep(0.5)
+    # The first tick to finish may have begun before the clock moved; the second did not.
+    before = ticks()
+    await eventually(lambda: ticks() >= before + 2, "two ticks before the evening")
     assert prompts_in(bot, chat.id) == []
 
     bot.clock.set(EVENING + timedelta(seconds=5))
     await emu.wait_for_call("sendMessage", chat_id=chat.id, since=emu.mark() - 1, timeout=5)
-    await asyncio.sleep(0.5)  # several more ticks pass
+    sent = ticks()
+    await eventually(lambda: ticks() >= sent + 5, "several more ticks")
 
     prompts = prompts_in(bot, chat.id)
     assert len(prompts) == 1
@@ -300,7 +305,7 @@ async def test_a_read_timeout_is_counted_as_maybe_sent_and_never_sent_twice(
 
     bot.clock.set(EVENING + timedelta(seconds=1))
     first = await bot.runner.evening.tick()
-    await asyncio.sleep(1.0)
+    await emu.settle()  # the emulator has given its late answer (to nobody)
     bot.clock.advance(timedelta(minutes=5))
     await bot.runner.evening.tick()
 

@@ -24,6 +24,7 @@ def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return session_factory(engine)
 
 
+@pytest.mark.from_empty
 async def test_migrations_create_every_table_and_record_the_head_revision(
     engine: AsyncEngine,
 ) -> None:
@@ -34,6 +35,7 @@ async def test_migrations_create_every_table_and_record_the_head_revision(
     assert await current_revision(engine) == head_revision()
 
 
+@pytest.mark.from_empty
 async def test_the_migrations_build_exactly_the_schema_the_models_describe(
     engine: AsyncEngine,
 ) -> None:
@@ -44,6 +46,7 @@ async def test_the_migrations_build_exactly_the_schema_the_models_describe(
         assert await conn.run_sync(differences) == []
 
 
+@pytest.mark.from_empty
 async def test_running_migrations_twice_changes_nothing(engine: AsyncEngine) -> None:
     await upgrade(engine)
 

@@ -16,7 +16,7 @@ import pytest
 from bot.app import StartupError, build_application, build_services
 from bot.emulator import Emulator
 from bot.kernel.db.engine import create_engine
-from tests.conftest import ROOT, TOKEN, RunningBot, StartBot, make_settings
+from tests.conftest import ROOT, TOKEN, RunningBot, StartBot, eventually, make_settings
 
 
 def help_update(emulator: Emulator, update_id: int) -> dict[str, object]:
@@ -69,7 +69,7 @@ async def test_an_update_with_a_wrong_or_missing_secret_gets_403_and_is_ignored(
     mark = hooked.emulator.mark()
 
     status = await post(hooked, body, secret)
-    await asyncio.sleep(0.3)
+    await hooked.emulator.settle()  # the bot has nothing queued or in hand
 
     assert status == 403
     assert not [c for c in hooked.emulator.calls[mark:] if c.method == "sendMessage"]
@@ -111,7 +111,7 @@ async def test_a_second_poller_on_the_same_token_is_reported_clearly(
     caplog.set_level(logging.WARNING)
     await start_bot()
     await start_bot()
-    await asyncio.sleep(2.5)
+    await eventually(lambda: "another process is polling" in caplog.text, "the warning", seconds=10)
 
     assert "another process is polling with this bot token" in caplog.text
 

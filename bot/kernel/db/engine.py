@@ -123,15 +123,18 @@ async def ping(engine: AsyncEngine) -> None:
 
 
 @asynccontextmanager
-async def scratch_database(server_url: str, prefix: str) -> AsyncIterator[str]:
-    """Create a throwaway PostgreSQL database on a server, yield its URL, drop it afterwards."""
+async def scratch_database(
+    server_url: str, prefix: str, *, template: str | None = None
+) -> AsyncIterator[str]:
+    """Create a throwaway PostgreSQL database (a copy of ``template`` if given), drop it after."""
     server = make_url(normalise_url(server_url))
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(server.render_as_string(hide_password=False))
     # CREATE DATABASE cannot run inside a transaction.
     async with admin.connect() as conn:
         auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
-        await auto.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        copy_of = f' TEMPLATE "{template}"' if template else ""
+        await auto.exec_driver_sql(f'CREATE DATABASE "{name}"{copy_of}')
     try:
         yield server.set(database=name).render_as_string(hide_password=False)
     finally:
