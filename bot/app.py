@@ -20,6 +20,7 @@ from bot.kernel.telegram.ratelimit import RateLimiter
 from bot.kernel.telegram.transport import AiohttpRequest
 from bot.library.holder import LibraryHolder
 from bot.library.loader import LibraryError
+from bot.library.schema import Library
 from bot.texts import TextError, Texts, check_references
 
 log = logging.getLogger(__name__)
@@ -57,14 +58,25 @@ def load_texts(settings: Settings) -> Texts:
     return texts
 
 
-def build_services(settings: Settings, *, clock: Clock | None = None) -> Services:
-    """Create the engine, texts and library (no I/O to the network yet)."""
-    texts = load_texts(settings)
-    try:
-        library = LibraryHolder(settings.exercises_file, texts)
-    except LibraryError as exc:
-        # The same messages as `quality-time validate`, and no traceback.
-        raise StartupError("\n".join(exc.errors)) from None
+def build_services(
+    settings: Settings, *, clock: Clock | None = None, loaded: tuple[Texts, Library] | None = None
+) -> Services:
+    """Create the engine, texts and library (no I/O to the network yet).
+
+    ``loaded``: templates and a library already loaded and checked from the settings' files
+    (tests start hundreds of bots on the same files); the bot gets a holder of its own, so a
+    reload stays its own.
+    """
+    if loaded is None:
+        texts = load_texts(settings)
+        try:
+            library = LibraryHolder(settings.exercises_file, texts)
+        except LibraryError as exc:
+            # The same messages as `quality-time validate`, and no traceback.
+            raise StartupError("\n".join(exc.errors)) from None
+    else:
+        texts = loaded[0]
+        library = LibraryHolder(settings.exercises_file, texts, library=loaded[1])
     engine = create_engine(settings.database_url)
     return Services(
         settings=settings,

@@ -32,10 +32,9 @@ from bot.app import build_services, load_texts
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.emulator import Emulator
-from bot.kernel.db.engine import create_engine, normalise_url, scratch_database, session_factory
+from bot.kernel.db.engine import create_engine, normalise_url, scratch_database
 from bot.kernel.db.migrate import upgrade
 from bot.kernel.services import Services
-from bot.library.holder import LibraryHolder
 from bot.library.loader import load_library
 from bot.library.schema import Library
 from bot.logs import setup_logging
@@ -119,17 +118,7 @@ def services_for(settings: Settings, clock: ManualClock) -> Services:
     shipped = (ROOT / "prompts", "en", ROOT / "exercises.yaml")
     if (settings.prompts_dir, settings.language, settings.exercises_file) != shipped:
         return build_services(settings, clock=clock)
-    texts, library = shipped_content(*shipped)
-    engine = create_engine(settings.database_url)
-    return Services(
-        settings=settings,
-        engine=engine,
-        sessions=session_factory(engine),
-        texts=texts,
-        # A holder of its own: reloading swaps its library, and that must stay in one test.
-        library=LibraryHolder(settings.exercises_file, texts, library=library),
-        clock=clock,
-    )
+    return build_services(settings, clock=clock, loaded=shipped_content(*shipped))
 
 
 @pytest.fixture(scope="session")
