@@ -38,7 +38,12 @@ async def send_follow_ups(services: Services, bot: Any) -> int:
             # Claimed before sending and never retried, whatever the outcome: asking twice
             # would be worse than not asking.
             result = classify(exc)
-            log.warning("follow-up for chat %s not sent: %s", offer.chat_id, result.outcome.value)
+            log.warning(
+                "follow-up for chat %s not sent: %s (%s)",
+                offer.chat_id,
+                result.outcome.value,
+                result.reason,
+            )
             continue
         async with services.transaction() as session:
             await session.execute(

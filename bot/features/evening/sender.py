@@ -1,6 +1,6 @@
 """The sender: claim due runs with a lease, post each prompt once, record what happened.
 
-Outcomes, by what Telegram answered:
+Outcomes, by what Telegram answered (as ``bot.kernel.telegram.outcomes.classify`` reads it):
 - sent: the message id is stored with the run, the post and the library use.
 - 429 RetryAfter: back to pending, not before ``now + retry_after``.
 - 5xx, connection failures, connect timeouts: back to pending with backoff, at most

@@ -40,5 +40,10 @@ async def send_nudges(services: Services, bot: Any) -> int:
             # Claimed before sending and never retried, whatever the outcome: a nudge twice
             # would nag, and one missed is no loss.
             result = classify(exc)
-            log.warning("nudge for chat %s not sent: %s", nudge.chat_id, result.outcome.value)
+            log.warning(
+                "nudge for chat %s not sent: %s (%s)",
+                nudge.chat_id,
+                result.outcome.value,
+                result.reason,
+            )
     return sent

@@ -138,7 +138,7 @@ class RateLimiter(BaseRateLimiter[int]):
         if rate_limit_args == NO_RETRIES:
             # The caller handles 429s itself: no retry, and no pause for everyone else either.
             return await self._run(self._windows(chat_id, group, paid), callback, args, kwargs)
-        retries = rate_limit_args or self._max_retries
+        retries = max(rate_limit_args or self._max_retries, 0)
         for attempt in range(retries + 1):
             try:
                 windows = self._windows(chat_id, group, paid)
