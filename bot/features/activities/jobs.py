@@ -12,6 +12,7 @@ from bot.features.activities import service as activities
 from bot.features.activities.view import follow_up
 from bot.kernel.db.models import Suggestion
 from bot.kernel.services import Services
+from bot.kernel.telegram.outcomes import classify
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,15 @@ async def send_follow_ups(services: Services, bot: Any) -> int:
         try:
             message = await bot.send_message(offer.chat_id, text, reply_markup=keyboard)
         except TelegramError as exc:
-            log.warning("follow-up for chat %s not sent: %s", offer.chat_id, exc)
+            # Claimed before sending and never retried, whatever the outcome: asking twice
+            # would be worse than not asking.
+            result = classify(exc)
+            log.warning(
+                "follow-up for chat %s not sent: %s (%s)",
+                offer.chat_id,
+                result.outcome.value,
+                result.reason,
+            )
             continue
         async with services.transaction() as session:
             await session.execute(

@@ -1,6 +1,6 @@
 """The sender: claim due runs with a lease, post each prompt once, record what happened.
 
-Outcomes, by what Telegram answered:
+Outcomes, by what Telegram answered (as ``bot.kernel.telegram.outcomes.classify`` reads it):
 - sent: the message id is stored with the run, the post and the library use.
 - 429 RetryAfter: back to pending, not before ``now + retry_after``.
 - 5xx, connection failures, connect timeouts: back to pending with backoff, at most
@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, inspect, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError, TimedOut
+from telegram.error import TelegramError
 
 from bot.features.activities import service as activities
 from bot.features.activities.queries import pulses
@@ -43,9 +43,9 @@ from bot.kernel.db import chats as chat_queries
 from bot.kernel.db import uses
 from bot.kernel.db.models import Chat, EntryUse, Post, Suggestion
 from bot.kernel.services import Services
+from bot.kernel.telegram.outcomes import Classified, Outcome, classify
 from bot.kernel.telegram.posts import evening_keyboard
 from bot.kernel.telegram.ratelimit import NO_RETRIES
-from bot.kernel.telegram.transport import never_sent
 from bot.library.activities import ActivityPick
 from bot.library.picker import History, Pick, Preferences, pick, seed_for
 from bot.library.render import entry_text
@@ -271,24 +271,28 @@ class Sender:
             message = await self.bot.send_message(
                 job.chat.id, text, reply_markup=keyboard, **self._send_kwargs
             )
-        except RetryAfter as exc:
-            delay = exc.retry_after
-            seconds = delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
-            return _Outcome("retry", delay=seconds)
-        except ChatMigrated as exc:
-            return _Outcome("migrated", new_chat_id=exc.new_chat_id)
-        except Forbidden:
-            return _Outcome("forbidden", reason="forbidden")
-        except TimedOut as exc:
-            if never_sent(exc):
-                return _Outcome("transient", reason="connect_timeout")
-            return _Outcome("maybe_sent", reason="read_timeout")
-        except BadRequest as exc:
-            log.error("chat %s: Telegram refused the evening prompt: %s", job.chat.id, exc)
-            return _Outcome("failed", reason="bad_request")
         except TelegramError as exc:
-            return _Outcome("transient", reason=type(exc).__name__[:32])
+            return self._failed(job.chat.id, classify(exc), exc)
         return _Outcome("sent", message_id=message.message_id)
+
+    @staticmethod
+    def _failed(chat_id: int, result: Classified, exc: TelegramError) -> _Outcome:
+        """This sender's policy for a send that did not go through."""
+        match result.outcome:
+            case Outcome.RETRY_AFTER:
+                return _Outcome("retry", delay=result.retry_after or 0.0)
+            case Outcome.CHAT_MOVED:
+                return _Outcome("migrated", new_chat_id=result.new_chat_id)
+            case Outcome.CHAT_GONE:
+                return _Outcome("forbidden", reason="forbidden")
+            case Outcome.MAYBE_SENT:
+                # No idempotency key: a second prompt would be worse than a missing one.
+                return _Outcome("maybe_sent", reason=result.reason)
+            case Outcome.REFUSED:
+                log.error("chat %s: Telegram refused the evening prompt: %s", chat_id, exc)
+                return _Outcome("failed", reason=result.reason)
+            case _:
+                return _Outcome("transient", reason=result.reason)
 
     async def _record(self, done: list[tuple[_Job, _Outcome]], result: SendResult) -> None:
         now = self.services.clock.now()
@@ -441,12 +445,24 @@ async def _insert_new_rows(session: AsyncSession) -> None:
     and SQLite cannot tell which id went to which row of a multi-row INSERT): at a thousand
     posts a second that was most of the sender's database time. Nothing here needs the ids.
     """
-    fresh = [row for row in session.new if isinstance(row, Post | EntryUse | Suggestion)]
-    if fresh:
-        for row in fresh:
+    by_table: dict[type[Post | EntryUse | Suggestion], list[dict[str, Any]]] = {}
+    for row in list(session.new):
+        if isinstance(row, Post | EntryUse | Suggestion):
             session.expunge(row)
-        # preserve_order=False groups the rows by table (keeping their order within each).
-        await session.run_sync(lambda sync: sync.bulk_save_objects(fresh, preserve_order=False))
+            by_table.setdefault(type(row), []).append(_values(row))
+    for table, values in by_table.items():
+        # A list of parameter sets makes an ORM bulk INSERT: one executemany, no ids read back.
+        await session.execute(insert(table), values)
+
+
+def _values(row: object) -> dict[str, Any]:
+    """The column values set on a new ORM object (the rest take their defaults)."""
+    state = inspect(row)
+    return {
+        attr.key: state.dict[attr.key]
+        for attr in state.mapper.column_attrs
+        if attr.key in state.dict
+    }
 
 
 def _record_post(

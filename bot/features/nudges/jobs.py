@@ -11,6 +11,7 @@ from telegram.error import TelegramError
 
 from bot.features.nudges.service import claim_nudges
 from bot.kernel.services import Services
+from bot.kernel.telegram.outcomes import classify
 
 log = logging.getLogger(__name__)
 
@@ -36,5 +37,13 @@ async def send_nudges(services: Services, bot: Any) -> int:
             )
             sent += 1
         except TelegramError as exc:
-            log.warning("nudge for chat %s not sent: %s", nudge.chat_id, exc)
+            # Claimed before sending and never retried, whatever the outcome: a nudge twice
+            # would nag, and one missed is no loss.
+            result = classify(exc)
+            log.warning(
+                "nudge for chat %s not sent: %s (%s)",
+                nudge.chat_id,
+                result.outcome.value,
+                result.reason,
+            )
     return sent

@@ -3,8 +3,10 @@
 A claim moves ``next_recap_at`` to next week with a conditional update, so two replicas never
 send two recaps; it is committed before anything is sent. A recap is skipped (it simply waits
 for next week) when it is over :data:`~bot.features.recap.rules.RECAP_LATE_LIMIT` late, while the chat is on a
-break, or when the week holds too little to look back on. A 429 or a network failure hands the
-claim back, so a later tick tries again until the recap is too late.
+break, or when the week holds too little to look back on. A 429, or a failure that surely left
+nothing posted (``Outcome.NOT_SENT``: a refused connection, a connect timeout, a 5xx), hands the
+claim back, so a later tick tries again until the recap is too late; one that may have been
+posted (a read timeout) is not sent again.
 """
 
 from __future__ import annotations
@@ -17,18 +19,9 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.error import (
-    BadRequest,
-    ChatMigrated,
-    Forbidden,
-    NetworkError,
-    RetryAfter,
-    TelegramError,
-    TimedOut,
-)
+from telegram.error import TelegramError
 
 from bot.features.activities import service as activities_for
 from bot.features.stats import queries
@@ -38,6 +31,7 @@ from bot.kernel.db import chats as chat_queries
 from bot.kernel.db import uses
 from bot.kernel.db.models import Chat
 from bot.kernel.services import Services
+from bot.kernel.telegram.outcomes import Outcome, classify
 from bot.library.picker import ANSWERED_WINDOW_DAYS, Preferences, pick, seed_for
 from bot.library.schema import Exercise, Kind
 from bot.schedule.plan import after_claim, is_too_late
@@ -172,31 +166,30 @@ async def _send(services: Services, bot: Any, recap: _Recap, slots: asyncio.Sema
     async with slots:
         try:
             await bot.send_message(recap.chat_id, recap.text, reply_markup=recap.keyboard)
-        except RetryAfter:
+        except TelegramError as exc:
+            error = exc
+        else:
+            return "sent"
+    result = classify(error)
+    match result.outcome:
+        case Outcome.RETRY_AFTER | Outcome.NOT_SENT:
+            # The claim is handed back: a later tick tries again until the recap is too late.
             return "retry"
-        except ChatMigrated as exc:
+        case Outcome.CHAT_MOVED if result.new_chat_id is not None:
             async with services.transaction() as session:
-                await chat_queries.migrate_chat(session, recap.chat_id, exc.new_chat_id)
+                await chat_queries.migrate_chat(session, recap.chat_id, result.new_chat_id)
                 # Due again under the new id: the next tick sends it there.
                 await queries.move_recap(
-                    session, exc.new_chat_id, expected=recap.moved_to, to=recap.due
+                    session, result.new_chat_id, expected=recap.moved_to, to=recap.due
                 )
             return "migrated"
-        except Forbidden:
+        case Outcome.CHAT_GONE:
             async with services.transaction() as session:
                 await chat_queries.deactivate(session, recap.chat_id)
             return "forbidden"
-        except TimedOut as exc:
-            if isinstance(exc.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout):
-                return "retry"
+        case Outcome.MAYBE_SENT:
             # It may have been posted: a second recap would be worse than a missing one.
             return "maybe_sent"
-        except BadRequest as exc:
-            log.error("chat %s: Telegram refused the weekly recap: %s", recap.chat_id, exc)
+        case _:
+            log.error("chat %s: Telegram refused the weekly recap: %s", recap.chat_id, error)
             return "failed"
-        except NetworkError:
-            return "retry"
-        except TelegramError as exc:
-            log.warning("chat %s: weekly recap not sent: %s", recap.chat_id, type(exc).__name__)
-            return "failed"
-        return "sent"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Awaitable
 
 from telegram import Bot, InlineKeyboardMarkup
-from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram.error import BadRequest
 
 
@@ -26,19 +25,7 @@ async def edit_in_place(call: Awaitable[object]) -> None:
 async def edit_text(
     bot: Bot, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None
 ) -> None:
-    """Edit a message's text and buttons in place, without reading back what Telegram returns.
-
-    ``Bot.edit_message_text`` builds a ``Message`` from Telegram's answer: about 0.1 ms of CPU,
-    two thirds of an edit, for an object nobody looks at. A prompt's status line is edited on
-    every answer, so it goes through PTB's lower-level ``_post`` (``do_api_request`` would warn
-    for a method PTB has), which still applies the bot's defaults (the parse mode), the rate
-    limiter and PTB's errors.
-    """
-    data: dict[str, object] = {
-        "chat_id": chat_id,
-        "message_id": message_id,
-        "text": text,
-        "parse_mode": DEFAULT_NONE,
-        "reply_markup": markup,
-    }
-    await edit_in_place(bot._post("editMessageText", data))
+    """Edit a message's text and buttons in place; the bot's defaults (the parse mode) apply."""
+    await edit_in_place(
+        bot.edit_message_text(text, chat_id=chat_id, message_id=message_id, reply_markup=markup)
+    )

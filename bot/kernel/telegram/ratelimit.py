@@ -1,5 +1,6 @@
-"""PTB's AIORateLimiter with strict sliding windows, and a way for one call to get a 429 back.
+"""Telegram's rate limits for every Bot API call, and a way for one call to get a 429 back.
 
+This is a ``telegram.ext.BaseRateLimiter``, PTB's public extension point for rate limiting.
 Telegram counts messages in sliding windows (about 30 in any second overall, 20 in any minute
 into one group). PTB's limiter uses leaky buckets, which let a full bucket's burst through at
 once and keep leaking meanwhile: 30 at the start, then 30 more in that same second, which
@@ -13,13 +14,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Callable, Coroutine
 from types import TracebackType
 from typing import Any
 
-from telegram._utils.types import JSONDict
 from telegram.constants import FloodLimit
-from telegram.ext import AIORateLimiter
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+from bot.kernel.telegram.outcomes import retry_after_seconds
+
+log = logging.getLogger(__name__)
+
+# What a Bot API call returns, as PTB's BaseRateLimiter declares it.
+Result = bool | dict[str, Any] | list[dict[str, Any]]
+Callback = Callable[..., Coroutine[Any, Any, Result]]
 
 # Passed as ``rate_limit_args`` by the evening sender. It cannot be 0: ExtBot drops falsy
 # values and the limiter then falls back to its default retries, which would hold a whole
@@ -28,6 +38,8 @@ NO_RETRIES = -1
 
 # PTB's own threshold for tidying its per-group limiters.
 _GROUPS_KEPT = 512
+# Added to every RetryAfter's wait, as PTB's AIORateLimiter does.
+_RETRY_MARGIN = 0.1
 
 
 class SlidingWindow:
@@ -58,19 +70,42 @@ class SlidingWindow:
         self._permits.release()
 
 
-class RateLimiter(AIORateLimiter):
-    """Keeps every call under Telegram's limits; ``rate_limit_args=NO_RETRIES`` means no retry."""
+class RateLimiter(BaseRateLimiter[int]):
+    """Keeps every call under Telegram's limits; ``rate_limit_args=NO_RETRIES`` means no retry.
+
+    A limit of 0 turns that window off. A RetryAfter holds every call back for the time it asks
+    for and is then retried, up to ``max_retries`` times (or ``rate_limit_args`` times).
+    """
 
     def __init__(
         self,
         overall_max_rate: int = FloodLimit.MESSAGES_PER_SECOND,
         group_max_rate: int = FloodLimit.MESSAGES_PER_MINUTE_PER_GROUP,
         max_retries: int = 0,
+        paid_max_rate: int = FloodLimit.PAID_MESSAGES_PER_SECOND,
     ) -> None:
-        super().__init__(max_retries=max_retries)
-        self._overall = SlidingWindow(overall_max_rate, 1.0)
+        self._overall = SlidingWindow(overall_max_rate, 1.0) if overall_max_rate else None
+        # Paid broadcasts have a limit of their own and do not count against the free ones.
+        self._paid = SlidingWindow(paid_max_rate, 1.0) if paid_max_rate else None
         self._group_rate = group_max_rate
         self._groups: dict[str | int, SlidingWindow] = {}
+        self._max_retries = max_retries
+        # Set unless a RetryAfter holds every call back; set again by a timer.
+        self._running = asyncio.Event()
+        self._running.set()
+        self._paused_until = 0.0  # event-loop time
+        self._resume: asyncio.TimerHandle | None = None
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Drop a pause still running, so a restart does not begin held back."""
+        if self._resume is not None:
+            self._resume.cancel()
+            self._resume = None
+        self._paused_until = 0.0
+        self._running.set()
 
     def _group_window(self, group: str | int) -> SlidingWindow:
         window = self._groups.get(group)
@@ -80,56 +115,71 @@ class RateLimiter(AIORateLimiter):
             window = self._groups[group] = SlidingWindow(self._group_rate, 60.0)
         return window
 
-    async def _run_request(
-        self,
-        chat: bool,
-        group: str | int | bool,
-        allow_paid_broadcast: bool,
-        callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
-        args: Any,
-        kwargs: dict[str, Any],
-    ) -> bool | JSONDict | list[JSONDict]:
-        """Like PTB's, with sliding windows: the group's first, so a wait there holds no global slot."""
-        if allow_paid_broadcast:
-            return await super()._run_request(
-                chat, group, allow_paid_broadcast, callback, args, kwargs
-            )
-        async with contextlib.AsyncExitStack() as windows:
-            if not isinstance(group, bool):
-                await windows.enter_async_context(self._group_window(group))
-            if chat:
-                await windows.enter_async_context(self._overall)
-            await self._retry_after_event.wait()
-            return await callback(*args, **kwargs)
-
     async def process_request(
         self,
-        callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
+        callback: Callback,
         args: Any,
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
         rate_limit_args: int | None,
-    ) -> bool | JSONDict | list[JSONDict]:
+    ) -> Result:
         """Apply the limits; with NO_RETRIES a RetryAfter goes straight to the caller."""
-        if rate_limit_args != NO_RETRIES:
-            return await super().process_request(
-                callback, args, kwargs, endpoint, data, rate_limit_args
-            )
         chat_id = data.get("chat_id")
         with contextlib.suppress(ValueError, TypeError):
             chat_id = int(chat_id)  # type: ignore[arg-type]
+        # A string chat id names a channel or supergroup; a negative one a group or channel.
         group = (
             chat_id
             if isinstance(chat_id, str) or (isinstance(chat_id, int) and chat_id < 0)
-            else False
+            else None
         )
-        # _run_request applies the overall and per-group limits once, without retrying.
-        return await self._run_request(
-            chat=chat_id is not None,
-            group=group,
-            allow_paid_broadcast=bool(data.get("allow_paid_broadcast", False)),
-            callback=callback,
-            args=args,
-            kwargs=kwargs,
-        )
+        paid = bool(data.get("allow_paid_broadcast", False))
+        if rate_limit_args == NO_RETRIES:
+            # The caller handles 429s itself: no retry, and no pause for everyone else either.
+            return await self._run(self._windows(chat_id, group, paid), callback, args, kwargs)
+        retries = max(rate_limit_args or self._max_retries, 0)
+        for attempt in range(retries + 1):
+            try:
+                windows = self._windows(chat_id, group, paid)
+                return await self._run(windows, callback, args, kwargs)
+            except RetryAfter as exc:
+                if attempt == retries:
+                    log.warning("%s: rate limit hit after %d retries", endpoint, retries)
+                    raise
+                wait = retry_after_seconds(exc) + _RETRY_MARGIN
+                log.info("%s: rate limit hit, every call waits %.1f s", endpoint, wait)
+                self._pause(wait)
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _windows(self, chat_id: object, group: str | int | None, paid: bool) -> list[SlidingWindow]:
+        if paid:
+            return [self._paid] if self._paid is not None else []
+        # The group's window first, so a wait there holds no overall slot.
+        windows: list[SlidingWindow] = []
+        if group is not None and self._group_rate:
+            windows.append(self._group_window(group))
+        if chat_id is not None and self._overall is not None:
+            windows.append(self._overall)
+        return windows
+
+    async def _run(
+        self, windows: list[SlidingWindow], callback: Callback, args: Any, kwargs: dict[str, Any]
+    ) -> Result:
+        async with contextlib.AsyncExitStack() as stack:
+            for window in windows:
+                await stack.enter_async_context(window)
+            await self._running.wait()
+            return await callback(*args, **kwargs)
+
+    def _pause(self, seconds: float) -> None:
+        """Hold every call back for ``seconds``, or longer if another 429 asked for more."""
+        loop = asyncio.get_running_loop()
+        until = loop.time() + seconds
+        if until <= self._paused_until:
+            return
+        self._paused_until = until
+        self._running.clear()
+        if self._resume is not None:
+            self._resume.cancel()
+        self._resume = loop.call_later(seconds, self._running.set)

@@ -10,11 +10,13 @@ replies to commands) and long polling use it too.
 from __future__ import annotations
 
 import aiohttp
-import httpx
-from telegram._utils.defaultvalue import DefaultValue
-from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+# PTB's marker for "not given by the caller": BaseRequest.DEFAULT_NONE is one, and its class is
+# reached through it because PTB does not export it. Any such marker means "use our default",
+# as in PTB's own HTTPXRequest.
+_NOT_GIVEN = type(BaseRequest.DEFAULT_NONE)
 
 
 class AiohttpRequest(BaseRequest):
@@ -55,17 +57,19 @@ class AiohttpRequest(BaseRequest):
         url: str,
         method: str,
         request_data: RequestData | None = None,
-        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        # Wider than BaseRequest's own types, which live in PTB's private modules: a float, None
+        # (no timeout) or the "not given" marker.
+        read_timeout: object = BaseRequest.DEFAULT_NONE,
+        write_timeout: object = BaseRequest.DEFAULT_NONE,
+        connect_timeout: object = BaseRequest.DEFAULT_NONE,
+        pool_timeout: object = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         """Make one request; timeouts and connection errors become PTB's errors."""
         if self._session is None:
             raise RuntimeError("AiohttpRequest is not initialized")
-        read = self._read if isinstance(read_timeout, DefaultValue) else read_timeout
-        connect = self._connect if isinstance(connect_timeout, DefaultValue) else connect_timeout
-        pool = self._pool if isinstance(pool_timeout, DefaultValue) else pool_timeout
+        read = _seconds(read_timeout, self._read)
+        connect = _seconds(connect_timeout, self._connect)
+        pool = _seconds(pool_timeout, self._pool)
         # aiohttp has no write timeout (a text message is one small write); sock_read bounds the
         # wait for the answer, and `connect` covers waiting for a pooled connection plus connecting.
         timeout = aiohttp.ClientTimeout(
@@ -98,12 +102,14 @@ class AiohttpRequest(BaseRequest):
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
 
 
-def never_sent(exc: TimedOut) -> bool:
-    """Tell whether a timeout happened before the request left (safe to send again)."""
-    return isinstance(
-        exc.__cause__,
-        httpx.ConnectTimeout | httpx.PoolTimeout | aiohttp.ConnectionTimeoutError,
-    )
+def _seconds(given: object, default: float) -> float | None:
+    if isinstance(given, _NOT_GIVEN):
+        return default
+    if given is None or isinstance(given, float):
+        return given
+    if isinstance(given, int):
+        return float(given)
+    raise TypeError(f"a timeout must be a number of seconds or None, not {type(given).__name__}")
 
 
 def _sum(first: float | None, second: float | None) -> float | None:
