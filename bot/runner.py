@@ -10,7 +10,7 @@ from telegram.error import Conflict, TelegramError
 from telegram.ext import ExtBot
 
 from bot.app import ALLOWED_UPDATES, build_application, prepare_database
-from bot.features.evening.sender import Sender
+from bot.features.evening.jobs import Sender
 from bot.kernel.services import BotApp, Services
 from bot.kernel.telegram.transport import AiohttpRequest
 from bot.kernel.telegram.webhook import WebhookServer

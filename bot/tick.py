@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.features.activities.jobs import send_follow_ups
-from bot.features.evening.sender import Sender, SendResult
+from bot.features.evening.jobs import Sender, SendResult
 from bot.features.evening.service import PlanResult, plan
 from bot.features.nudges.jobs import send_nudges
 from bot.features.recap.jobs import send_recaps

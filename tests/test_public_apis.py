@@ -145,7 +145,7 @@ def test_no_module_of_the_bot_reaches_into_a_dependencys_private_or_legacy_api()
 def test_the_walk_sees_every_module_of_the_bot() -> None:
     paths = {path.relative_to(BOT).as_posix() for path in modules()}
 
-    assert {"kernel/telegram/ratelimit.py", "features/evening/sender.py"} <= paths
+    assert {"kernel/telegram/ratelimit.py", "features/evening/jobs.py"} <= paths
 
 
 @pytest.mark.parametrize(

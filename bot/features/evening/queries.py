@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, case, or_, select, update
+from sqlalchemy import Table, and_, case, insert, inspect, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,7 +30,7 @@ from bot.features.evening.rules import (
 from bot.features.evening.rules import (
     SKIPPED as SKIPPED,
 )
-from bot.kernel.db.models import Chat, Run
+from bot.kernel.db.models import Chat, EntryUse, Post, Run, Suggestion
 
 
 async def due_chats(session: AsyncSession, now: datetime, limit: int) -> Sequence[Chat]:
@@ -161,3 +161,51 @@ async def release(session: AsyncSession, run_ids: Sequence[int], owner: str) -> 
         .values(status=PENDING, lease_owner=None, lease_until=None, attempts=Run.attempts - 1)
         .execution_options(synchronize_session=False)
     )
+
+
+async def chats_by_id(session: AsyncSession, ids: Sequence[int]) -> dict[int, Chat]:
+    """The chats with these ids (one query for a whole batch)."""
+    return {c.id: c for c in await session.scalars(select(Chat).where(Chat.id.in_(ids)))}
+
+
+def add_post(
+    session: AsyncSession, chat_id: int, message_id: int, entry_id: str, run_id: int, now: datetime
+) -> None:
+    """Remember an evening prompt, so answers find it."""
+    session.add(
+        Post(
+            chat_id=chat_id,
+            message_id=message_id,
+            kind="evening",
+            entry_id=entry_id,
+            run_id=run_id,
+            posted_at=now,
+        )
+    )
+
+
+async def insert_new_rows(session: AsyncSession) -> None:
+    """Insert the posts, library uses and offers added above with one statement per table.
+
+    Left to the unit of work, SQLite gets one INSERT per row (the ORM reads every new id back,
+    and SQLite cannot tell which id went to which row of a multi-row INSERT): at a thousand
+    posts a second that was most of the sender's database time. Nothing here needs the ids.
+    """
+    by_table: dict[type[Post | EntryUse | Suggestion], list[dict[str, Any]]] = {}
+    for row in list(session.new):
+        if isinstance(row, Post | EntryUse | Suggestion):
+            session.expunge(row)
+            by_table.setdefault(type(row), []).append(_values(row))
+    for table, values in by_table.items():
+        # A list of parameter sets makes an ORM bulk INSERT: one executemany, no ids read back.
+        await session.execute(insert(table), values)
+
+
+def _values(row: object) -> dict[str, Any]:
+    """The column values set on a new ORM object (the rest take their defaults)."""
+    state = inspect(row)
+    return {
+        attr.key: state.dict[attr.key]
+        for attr in state.mapper.column_attrs
+        if attr.key in state.dict
+    }

@@ -39,3 +39,15 @@ def next_look(due_at: datetime, now: datetime, catch_up: timedelta) -> datetime:
     """From when to look for the chat's next slot: slots still inside the catch-up window are
     planned on the next pass, older ones never."""
     return max(due_at, now - catch_up)
+
+
+# A send that failed without reaching Telegram is tried again, backing off, this many times.
+MAX_ATTEMPTS = 5
+_MAX_BACKOFF_SECONDS = 600
+
+
+def retry_at(attempts: int, now: datetime) -> datetime | None:
+    """When a run that could not be sent is tried again; None once it has had its tries."""
+    if attempts >= MAX_ATTEMPTS:
+        return None
+    return now + timedelta(seconds=min(2**attempts * 5, _MAX_BACKOFF_SECONDS))

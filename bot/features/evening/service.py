@@ -1,14 +1,39 @@
-"""The planner: turn due chats into runs, one per chat and local date, whatever happens."""
+"""The evening's use cases: plan due chats into runs, claim and prepare them, record outcomes.
+
+Planning turns due chats into runs, one per chat and local date, whatever happens. The sender
+(``jobs.py``) claims runs with a lease, gets each one's message ready here, posts it, and hands
+back what Telegram answered; recording it is the third use case.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from bot.features.activities import service as activities
+from bot.features.activities.rules import Evening
 from bot.features.evening import queries as runs
-from bot.features.evening.rules import SKIPPED, NewRun, next_look, run_for
-from bot.kernel.services import Session
+from bot.features.evening.queries import Claimed
+from bot.features.evening.rules import (
+    FAILED,
+    MAYBE_SENT,
+    PENDING,
+    SENT,
+    SKIPPED,
+    NewRun,
+    next_look,
+    retry_at,
+    run_for,
+)
+from bot.kernel.db import chats as chat_queries
+from bot.kernel.db import uses
+from bot.kernel.services import Services, Session
+from bot.library.activities import ActivityPick
+from bot.library.picker import History, Pick, pick, seed_for
+from bot.library.schema import Kind
 from bot.schedule.plan import reschedule
 
 log = logging.getLogger(__name__)
@@ -64,3 +89,123 @@ async def plan(
             "skipped %d evening prompts that were over %s late", result.skipped_late, catch_up
         )
     return result
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A claimed run with its evening decided: a prompt (``pick``), an offer, or a rest."""
+
+    claim: Claimed
+    active: bool  # the chat exists and is active
+    plan: Evening = Evening.PROMPT
+    pick: Pick | None = None
+    offer: ActivityPick | None = None
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What became of one send, as the sender saw it (plain values)."""
+
+    kind: str  # sent | rest | retry | transient | maybe_sent | forbidden | migrated | failed | released
+    message_id: int | None = None
+    delay: float = 0.0
+    new_chat_id: int | None = None
+    reason: str | None = None
+
+
+async def claim(services: Services, *, owner: str, lease: timedelta, limit: int) -> list[Claimed]:
+    """Atomically take up to ``limit`` due runs (and sends whose lease expired)."""
+    async with services.transaction() as session:
+        return await runs.claim_runs(
+            session, services.clock.now(), owner=owner, lease=lease, limit=limit
+        )
+
+
+async def prepare(services: Services, claimed: Sequence[Claimed]) -> list[Prepared]:
+    """Decide each claimed run's evening: the quiet rule, then the picker (no repeats)."""
+    ids = [c.chat_id for c in claimed]
+    now = services.clock.now()
+    library = services.library.current
+    async with services.transaction() as session:
+        found = await runs.chats_by_id(session, ids)
+        tonight, together = await activities.evenings(session, list(found.values()), now, library)
+        histories = await uses.histories(session, ids, together)
+    prepared = []
+    for item in claimed:
+        chat = found.get(item.chat_id)
+        if chat is None:
+            prepared.append(Prepared(item, active=False))
+            continue
+        evening = tonight[chat.id]
+        if evening.offer is not None:
+            prepared.append(Prepared(item, chat.active, evening.plan, offer=evening.offer))
+            continue
+        chosen = pick(
+            library,
+            histories.get(chat.id, History()),
+            uses.preferences_of(chat),
+            seed=seed_for(chat.id, chat.picks),
+            kinds=(Kind.PROMPT,),
+        )
+        prepared.append(Prepared(item, chat.active, evening.plan, pick=chosen))
+    return prepared
+
+
+async def record(services: Services, done: Sequence[tuple[Prepared, Sent]], owner: str) -> None:
+    """Write what became of each send, in one transaction; posts, uses and offers included."""
+    now = services.clock.now()
+    changes: list[dict[str, Any]] = []
+    released: list[int] = []
+    async with services.transaction() as session:
+        # One query for every chat that got a post, instead of one per post.
+        posted = [job.claim.chat_id for job, outcome in done if outcome.kind == "sent"]
+        chats = await runs.chats_by_id(session, posted) if posted else {}
+        for job, outcome in done:
+            item = job.claim
+            if outcome.kind == "released":
+                released.append(item.id)
+                continue
+            change: dict[str, Any] = {"id": item.id, "lease_owner": None, "lease_until": None}
+            if outcome.kind == "sent":
+                change.update(status=SENT, message_id=outcome.message_id, sent_at=now)
+                chat = chats.get(item.chat_id)
+                if chat is not None:
+                    change.update(_record_post(session, chat, job, outcome.message_id or 0, now))
+            elif outcome.kind == "rest":
+                change.update(status=SKIPPED, reason=outcome.reason, kind="rest")
+            elif outcome.kind == "retry":
+                change.update(
+                    status=PENDING, not_before=now + timedelta(seconds=max(outcome.delay, 1))
+                )
+            elif outcome.kind == "transient" and (again := retry_at(item.attempts, now)):
+                change.update(status=PENDING, not_before=again, reason=outcome.reason)
+            elif outcome.kind == "migrated" and outcome.new_chat_id is not None:
+                await chat_queries.migrate_chat(session, item.chat_id, outcome.new_chat_id)
+                change.update(status=PENDING, not_before=now)
+            elif outcome.kind == "forbidden":
+                await chat_queries.deactivate(session, item.chat_id)
+                change.update(status=FAILED, reason="forbidden")
+            elif outcome.kind == "maybe_sent":
+                change.update(status=MAYBE_SENT, reason=outcome.reason)
+            else:
+                change.update(status=FAILED, reason=outcome.reason or "gave_up")
+            changes.append(change)
+        await runs.insert_new_rows(session)
+        await runs.finish(session, changes)
+        await runs.release(session, released, owner)
+
+
+def _record_post(
+    session: Session, chat: Any, job: Prepared, message_id: int, now: datetime
+) -> dict[str, Any]:
+    """Remember the post (for answers) or the offer, and the library use; return run changes."""
+    if job.offer is not None:
+        activities.record_offer(
+            session, chat, job.offer, message_id=message_id, source="evening", now=now
+        )
+        return {"kind": "activity"}
+    assert job.pick is not None
+    entry = job.pick.entry
+    uses.record_pick(session, chat, job.pick, now)
+    runs.add_post(session, chat.id, message_id, entry.id, job.claim.id, now)
+    return {"entry_id": entry.id}

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy
 from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -142,3 +143,8 @@ async def scratch_database(
             auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
             await auto.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.dispose()
+
+
+# Worth another try, for callers that must not lose a write: a locked database, a dropped
+# connection (the name lets them catch it without importing SQLAlchemy).
+DatabaseBusy = OperationalError
