@@ -14,12 +14,11 @@ from telegram.ext import (
 from bot.features.activities import handlers as activities
 from bot.features.answers import handlers as answers
 from bot.features.exercise import handlers as exercise
+from bot.features.looking_back import handlers as looking_back
 from bot.features.onboarding import handlers as onboarding
 from bot.features.operator import handlers as operator
 from bot.features.privacy import handlers as privacy
-from bot.features.recap import handlers as recap
 from bot.features.settings import handlers as settings
-from bot.features.stats import handlers as stats
 from bot.kernel.services import BotApp, Services
 from bot.kernel.telegram.errors import on_error
 
@@ -66,8 +65,8 @@ def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("exercise", exercise.on_exercise))
     app.add_handler(CommandHandler("activity", activities.on_activity))
     app.add_handler(CommandHandler("nudges", settings.on_nudges))
-    app.add_handler(CommandHandler("stats", stats.on_stats))
-    app.add_handler(CommandHandler("recap", recap.on_recap))
+    app.add_handler(CommandHandler("stats", looking_back.on_stats))
+    app.add_handler(CommandHandler("recap", looking_back.on_recap))
     app.add_handler(CommandHandler("export", privacy.on_export))
     app.add_handler(CommandHandler("forget", privacy.on_forget))
     app.add_handler(CommandHandler("reload", operator.on_reload))
@@ -84,7 +83,7 @@ def register(app: BotApp) -> None:
     app.add_handler(CallbackQueryHandler(answers.on_in_person, pattern=r"^inperson$"))
     app.add_handler(CallbackQueryHandler(activities.on_offer_button, pattern=r"^act1?:"))
     app.add_handler(CallbackQueryHandler(activities.on_follow_up_button, pattern=r"^fu:"))
-    app.add_handler(CallbackQueryHandler(recap.on_recap_button, pattern=r"^recap:ex:"))
+    app.add_handler(CallbackQueryHandler(looking_back.on_recap_button, pattern=r"^recap:ex:"))
     app.add_handler(CallbackQueryHandler(privacy.on_forget_button, pattern=r"^forget:(yes|no)$"))
     app.add_error_handler(on_error)
 

@@ -9,8 +9,8 @@ from datetime import timedelta
 from bot.features.activities.jobs import send_follow_ups
 from bot.features.evening.jobs import Sender, SendResult
 from bot.features.evening.service import PlanResult, plan
+from bot.features.looking_back.jobs import send_recaps
 from bot.features.nudges.jobs import send_nudges
-from bot.features.recap.jobs import send_recaps
 from bot.kernel.services import Ctx, Services
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from telegram import Message
 
-from bot.features.recap.jobs import send_recaps
+from bot.features.looking_back.jobs import send_recaps
 from bot.kernel.db.models import Answer, Chat, Partner, Post, Run, Suggestion
 from tests.conftest import Couple, RunningBot, StartBot
 

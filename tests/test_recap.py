@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.features.recap.rules import RECAP_PROBLEMS, RecapChoice, apply_recap, parse_recap
+from bot.features.looking_back.rules import RECAP_PROBLEMS, RecapChoice, apply_recap, parse_recap
 from bot.kernel.db.models import Chat
 from bot.paths import project_root
 from bot.schedule.parse import Problem

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from telegram import Bot
 
-from bot.features.recap.jobs import send_recaps
+from bot.features.looking_back.jobs import send_recaps
 from bot.kernel.telegram.transport import AiohttpRequest
 from tests.conftest import TOKEN, Couple, RunningBot, StartBot
 from tests.test_looking_back import SUNDAY_RECAP, evenings_through, recaps

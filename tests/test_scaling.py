@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.features.answers import batch as answer_batch
 from bot.features.answers.batch import Seen
-from bot.features.nudges.service import claim_nudges
+from bot.features.nudges.queries import claim_nudges
 from bot.kernel.db.engine import create_engine, session_factory
 from bot.kernel.db.migrate import upgrade
 from bot.kernel.db.models import Answer, Chat, Partner, Post

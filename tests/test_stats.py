@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.features.stats.rules import (
+from bot.features.looking_back.rules import (
     Approx,
     EveningStat,
     Period,

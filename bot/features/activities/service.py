@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.features.activities import queries, rules
-from bot.features.activities.rules import Evening, Filters
+from bot.features.activities.rules import Evening as Evening
+from bot.features.activities.rules import Filters
 from bot.kernel.actor import Actor
 from bot.kernel.db.members import meet
 from bot.kernel.db.models import Chat
@@ -192,10 +193,3 @@ async def follow_up_sent(services: Services, offer_id: int, message_id: int) -> 
     """Remember the follow-up's message, so its buttons find the offer."""
     async with services.transaction() as session:
         await queries.set_follow_up_message(session, offer_id, message_id)
-
-
-# Kept for callers written before the feature folders (the evening sender and the recap job).
-used_ids = queries.used_ids
-choose = rules.choose
-claim_follow_ups = queries.claim_follow_ups
-activity_of = rules.activity_of

@@ -31,7 +31,7 @@ from typing import Any
 
 from telegram.error import TelegramError
 
-from bot.features.activities.rules import Evening
+from bot.features.activities.service import Evening
 from bot.features.activities.view import quiet_offer
 from bot.features.evening import service
 from bot.features.evening.service import Prepared, Sent

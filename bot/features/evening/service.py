@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.features.activities import service as activities
-from bot.features.activities.rules import Evening
+from bot.features.activities.service import Evening
 from bot.features.evening import queries as runs
 from bot.features.evening.queries import Claimed
 from bot.features.evening.rules import (

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from html import escape
 from typing import Any
 
 from telegram import ReplyParameters
 from telegram.error import TelegramError
 
-from bot.features.nudges.service import claim_nudges
+from bot.features.nudges import service
+from bot.features.nudges.view import nudge_text
 from bot.kernel.services import Services
 from bot.kernel.telegram.outcomes import classify
 
@@ -18,15 +18,9 @@ log = logging.getLogger(__name__)
 
 async def send_nudges(services: Services, bot: Any) -> int:
     """Claim due nudges and send each; a failed one is not retried (one nudge at most)."""
-    now = services.clock.now()
-    async with services.transaction() as session:
-        nudges = await claim_nudges(session, now)
     sent = 0
-    for nudge in nudges:
-        mention = f'<a href="tg://user?id={nudge.waiting_user_id}">{escape(nudge.waiting_name)}</a>'
-        text = services.texts.render(
-            "answers.nudge", mention=mention, answered=escape(nudge.answered)
-        )
+    for nudge in await service.due_nudges(services):
+        text = nudge_text(services.texts, nudge)
         try:
             await bot.send_message(
                 nudge.chat_id,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.features.nudges import queries
-from bot.features.nudges.rules import Nudge
+from bot.features.nudges.rules import Nudge as Nudge
 from bot.kernel.services import Services
 
 
@@ -11,7 +11,3 @@ async def due_nudges(services: Services) -> list[Nudge]:
     """Claim every nudge the rules allow now; each prompt gets one at most, whatever the replicas."""
     async with services.transaction() as session:
         return await queries.claim_nudges(session, services.clock.now())
-
-
-# Kept for the callers written before the feature folders (the nudge job, a scaling test).
-claim_nudges = queries.claim_nudges

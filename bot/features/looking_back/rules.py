@@ -1,4 +1,4 @@
-"""Looking back: a couple's figures for this week and all time (pure: plain data and ``now`` in).
+"""Looking back: a couple's figures, and what /recap asks for (pure: plain data and ``now`` in).
 
 Rules:
 - The week starts on Monday at 00:00 in the couple's zone (a recap may pass its own start).
@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.schedule.parse import Problem, echo, parse_days
+from bot.schedule.plan import ChatSchedule, schedule_recap
 from bot.schedule.slots import local_instant
 
 # An unanswered prompt younger than this is still open, not a missed evening.
@@ -158,3 +160,60 @@ def approximate(duration: timedelta) -> Approx:
         return Approx(hours=five // 60, minutes=five % 60)
     hours = round(seconds / 3600)
     return Approx(days=hours // 24, hours=hours % 24)
+
+
+# --- The weekly recap's settings ------------------------------------------------------------
+
+# Fewer than this many evenings together in the week: suggest doing something rather than
+# another conversation (the same idea as the quiet rule).
+QUIET_WEEK = 2
+
+
+@dataclass(frozen=True)
+class RecapChoice:
+    """What ``/recap <arg>`` asks for: on/off, a weekday (Monday is 0), or just the status."""
+
+    enabled: bool | None = None
+    weekday: int | None = None
+
+
+RECAP_PROBLEMS: dict[str, frozenset[str]] = {
+    "stats.recap_unreadable": frozenset({"given"}),
+    "stats.recap_one_day": frozenset({"given"}),
+}
+_ON = frozenset({"on", "yes", "enable", "start"})
+_OFF = frozenset({"off", "no", "disable", "stop"})
+
+
+def parse_recap(text: str) -> RecapChoice | Problem:
+    """Read ``on``, ``off``, or one weekday (``sunday``, ``mon``); nothing means "show me"."""
+    raw = " ".join(text.lower().split())
+    if not raw:
+        return RecapChoice()
+    if raw in _ON:
+        return RecapChoice(enabled=True)
+    if raw in _OFF:
+        return RecapChoice(enabled=False)
+    given = {"given": echo(text)}
+    mask = parse_days(raw)
+    if isinstance(mask, Problem):
+        return Problem("stats.recap_unreadable", given)
+    days = [day for day in range(7) if mask & (1 << day)]
+    if len(days) != 1:
+        return Problem("stats.recap_one_day", given)
+    # Choosing a day also turns the recap on: that is what someone picking a day wants.
+    return RecapChoice(enabled=True, weekday=days[0])
+
+
+def apply_recap(chat: ChatSchedule, choice: RecapChoice, now: datetime) -> datetime | None:
+    """Change the recap settings and reschedule it."""
+    if choice.enabled is not None:
+        chat.recap_enabled = choice.enabled
+    if choice.weekday is not None:
+        chat.recap_weekday = choice.weekday
+    return schedule_recap(chat, now)
+
+
+def prefers_activity(together_this_week: int) -> bool:
+    """After a quiet week, the recap suggests doing something rather than another exercise."""
+    return together_this_week < QUIET_WEEK

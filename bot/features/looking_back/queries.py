@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.features.stats.rules import EveningStat
+from bot.features.looking_back.rules import EveningStat
 from bot.kernel.db.models import Chat, Post, Run, Suggestion
 
 

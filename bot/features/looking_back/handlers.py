@@ -1,13 +1,13 @@
-"""Handlers for /recap and the recap's "Show us the exercise" button."""
+"""Handlers for /stats, /recap and the recap's "Show us the exercise" button."""
 
 from __future__ import annotations
 
 from telegram import Update
 
 from bot.features.exercise import service as exercise
-from bot.features.recap import service
-from bot.features.recap.rules import parse_recap
-from bot.features.recap.view import recap_answer
+from bot.features.looking_back import service
+from bot.features.looking_back.rules import parse_recap
+from bot.features.looking_back.view import RECAP_BUTTON, recap_answer, stats_text
 from bot.kernel.services import Ctx
 from bot.kernel.telegram.editing import edit_in_place
 from bot.kernel.telegram.interaction import actor_of, group_message
@@ -18,7 +18,15 @@ from bot.library.schema import Exercise
 from bot.schedule.parse import Problem
 from bot.schedule.words import problem_text
 
-BUTTON_PREFIX = "recap:ex:"
+
+async def on_stats(update: Update, ctx: Ctx) -> None:
+    """Show this week's and all-time figures."""
+    message = await group_message(update, ctx)
+    actor = actor_of(update, ctx)
+    if message is None or actor is None:
+        return
+    figures = await service.figures(ctx.services, actor)
+    await message.reply_text(stats_text(ctx.services.texts, figures))
 
 
 async def on_recap(update: Update, ctx: Ctx) -> None:
@@ -43,7 +51,7 @@ async def on_recap_button(update: Update, ctx: Ctx) -> None:
     if query is None or query.data is None or query.message is None or actor is None:
         return
     texts = ctx.services.texts
-    entry = ctx.services.library.current.get(query.data.removeprefix(BUTTON_PREFIX))
+    entry = ctx.services.library.current.get(query.data.removeprefix(RECAP_BUTTON))
     if not await service.is_partner(ctx.services, actor):
         await query.answer(texts.render("stats.only_couple"), show_alert=True)
         return

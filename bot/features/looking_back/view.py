@@ -1,10 +1,16 @@
-"""/stats and the weekly recap in the couple's words (templates in prompts/<lang>/stats.yaml)."""
+"""/stats, /recap and the weekly recap in the couple's words (prompts/<lang>/stats.yaml)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from bot.features.stats.rules import Period, Stats, approximate
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.features.looking_back.rules import Period, Stats, approximate
+from bot.features.looking_back.service import Idea, RecapAnswer, RecapSettings
+from bot.schedule.slots import Slot
+from bot.schedule.words import when_words
 from bot.texts import Texts
 
 
@@ -107,3 +113,44 @@ def recap_text(texts: Texts, stats: Stats, suggestion: str) -> str:
         closing=closing_text(texts, week),
         ahead=ahead,
     )
+
+
+def _when(texts: Texts, settings: RecapSettings, at: datetime) -> str:
+    local = at.astimezone(ZoneInfo(settings.zone)).date()
+    return when_words(texts, Slot(local, at), settings.now, settings.zone)
+
+
+def recap_answer(texts: Texts, answer: RecapAnswer) -> str:
+    """Refused, the recap's status, or what changed."""
+    settings = answer.settings
+    if not answer.allowed or settings is None:
+        return texts.render_html("settings.not_allowed")
+    day = weekday_name(texts, settings.weekday)
+    at = settings.next_at
+    if answer.changed:
+        if not settings.enabled or at is None:
+            return texts.render_html("stats.recap_off")
+        return texts.render_html("stats.recap_set", day=day, when=_when(texts, settings, at))
+    if not settings.enabled or at is None:
+        return texts.render_html("stats.recap_status_off", day=day)
+    return texts.render_html("stats.recap_status_on", day=day, when=_when(texts, settings, at))
+
+
+RECAP_BUTTON = "recap:ex:"
+
+
+def idea_text(texts: Texts, idea: Idea | None) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The recap's idea for the week ahead, with a "Show us the exercise" button for one."""
+    if idea is None:
+        return "", None
+    if idea.exercise_id is None:
+        text = texts.render_html(
+            "stats.recap_activity", title=idea.title, description=idea.description
+        )
+        return text, None
+    text = texts.render_html("stats.recap_exercise", title=idea.title, minutes=idea.minutes)
+    button = InlineKeyboardButton(
+        texts.render("stats.button_show_exercise"),
+        callback_data=f"{RECAP_BUTTON}{idea.exercise_id}",
+    )
+    return text, InlineKeyboardMarkup([[button]])

@@ -1,0 +1,77 @@
+"""The weekly recap, sent by the tick: claim each due recap once, then post it.
+
+A claim moves ``next_recap_at`` to next week with a conditional update, so two replicas never
+send two recaps; it is committed before anything is sent. A recap is skipped (it simply waits
+for next week) when it is over ``RECAP_LATE_LIMIT`` late, while the chat is on a break, or when
+the week holds too little to look back on. A 429 or a send that never left hands the claim
+back, so a later tick tries again until the recap is too late.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from typing import Any
+
+from telegram.error import TelegramError
+
+from bot.features.looking_back import service
+from bot.features.looking_back.service import Draft
+from bot.features.looking_back.view import idea_text, recap_text
+from bot.kernel.services import Services
+from bot.kernel.telegram.outcomes import Outcome, classify
+
+log = logging.getLogger(__name__)
+
+
+async def send_recaps(services: Services, bot: Any, *, concurrency: int = 16) -> int:
+    """Send every weekly recap that is due now; return how many were posted."""
+    outcomes: Counter[str] = Counter()
+    retry: list[Draft] = []
+    slots = asyncio.Semaphore(concurrency)
+    more = True
+    while more:
+        drafts, more = await service.claim_recaps(services, outcomes)
+        results = await asyncio.gather(*(_send(services, bot, d, slots) for d in drafts))
+        for draft, result in zip(drafts, results, strict=True):
+            outcomes[result] += 1
+            if result == "retry":
+                retry.append(draft)
+    if retry:
+        # Handed back only now, so this pass does not pick them straight up again.
+        await service.hand_back(services, retry)
+    if outcomes:
+        log.info("weekly recaps: %s", dict(outcomes))
+    return outcomes["sent"]
+
+
+async def _send(services: Services, bot: Any, draft: Draft, slots: asyncio.Semaphore) -> str:
+    """Post one recap; return the outcome's name."""
+    texts = services.texts
+    idea, keyboard = idea_text(texts, draft.idea)
+    text = recap_text(texts, draft.stats, idea)
+    async with slots:
+        try:
+            await bot.send_message(draft.chat_id, text, reply_markup=keyboard)
+        except TelegramError as exc:
+            error = exc
+        else:
+            return "sent"
+    result = classify(error)
+    match result.outcome:
+        case Outcome.RETRY_AFTER | Outcome.NOT_SENT:
+            # The claim is handed back: a later tick tries again until the recap is too late.
+            return "retry"
+        case Outcome.CHAT_MOVED if result.new_chat_id is not None:
+            await service.chat_moved(services, draft, result.new_chat_id)
+            return "migrated"
+        case Outcome.CHAT_GONE:
+            await service.chat_gone(services, draft.chat_id)
+            return "forbidden"
+        case Outcome.MAYBE_SENT:
+            # It may have been posted: a second recap would be worse than a missing one.
+            return "maybe_sent"
+        case _:
+            log.error("chat %s: Telegram refused the weekly recap: %s", draft.chat_id, error)
+            return "failed"
