@@ -9,7 +9,7 @@ import yaml
 
 from bot.registry import MENU
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_readme_gives_botfather_the_same_command_menu_the_bot_sets_itself() -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-BOT = Path(__file__).resolve().parent.parent / "bot"
+BOT = Path(__file__).resolve().parents[2] / "bot"
 DEPENDENCIES = frozenset({"telegram", "sqlalchemy", "aiohttp", "httpx"})
 # Private attributes that were reached for once (or are the obvious temptation).
 PRIVATE_ATTRIBUTES = frozenset(

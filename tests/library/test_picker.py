@@ -22,7 +22,7 @@ from bot.library import (
     seed_for,
 )
 
-SHIPPED = Path(__file__).resolve().parent.parent / "exercises.yaml"
+SHIPPED = Path(__file__).resolve().parents[2] / "exercises.yaml"
 
 
 def generated_library(size: int = 100) -> Library:

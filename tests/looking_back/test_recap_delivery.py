@@ -12,7 +12,7 @@ from telegram import Bot
 from bot.features.looking_back.jobs import send_recaps
 from bot.kernel.telegram.transport import AiohttpRequest
 from tests.conftest import TOKEN, Couple, RunningBot, StartBot
-from tests.test_looking_back import SUNDAY_RECAP, evenings_through, recaps
+from tests.looking_back.test_looking_back import SUNDAY_RECAP, evenings_through, recaps
 
 
 @pytest.fixture
