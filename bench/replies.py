@@ -694,15 +694,11 @@ async def bench(
     failures += await check_database(services, plan)
     at_once = runner.app.update_processor.max_concurrent_updates
     report(args, db_name, seeded, at_once, tracker, outcome, cpu, child.pid, failures)
-    batches, batched = services.answers.batches
+    batches = services.counters.get("answer_batches", 0)
+    batched = services.counters.get("answers_batched", 0)
     if batches:
         print(
             f"batches   {batches} answer batches, {batched / batches:.1f} messages each on average"
-            + (
-                f"; {services.answers.waited} found the database locked and waited in a thread"
-                if services.engine.dialect.name == "sqlite"
-                else ""
-            )
         )
     return 1 if failures else 0
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,7 +12,6 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.features.answers.batch import AnswerRecorder
 from bot.library.holder import LibraryHolder
 from bot.texts import Texts
 
@@ -29,15 +28,14 @@ class Services:
     clock: Clock
     # Free-form counters for benchmarks and tests (e.g. "maybe_sent").
     counters: dict[str, int] = field(default_factory=dict)
-    # Partners' answers, written in batches (see bot.features.answers.batch).
-    answers: AnswerRecorder = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.answers = AnswerRecorder(self.engine)
+    # What features made with the services and must release with them (e.g. the answers'
+    # batcher and its SQLite writer), closed first to last before the engine.
+    on_close: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     async def close(self) -> None:
         """Close the database connections (they open again if the bot starts again)."""
-        await self.answers.close()
+        for close in self.on_close:
+            await close()
         await self.engine.dispose()
 
     @asynccontextmanager
