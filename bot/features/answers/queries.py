@@ -60,30 +60,45 @@ _RECENT_EVENINGS = and_(
 )
 
 
-def _posts(*where: ColumnElement[bool]) -> Select[Any]:
-    return select(*_POST_COLUMNS).where(or_(*where)).order_by(POSTS.c.id).with_for_update()
+_PARTNER_COLUMNS = (
+    PARTNERS.c.chat_id,
+    PARTNERS.c.id,
+    PARTNERS.c.user_id,
+    PARTNERS.c.display_name,
+    PARTNERS.c.active,
+)
+
+
+def _batch_rows(*where: ColumnElement[bool]) -> Select[Any]:
+    """Every partner of the batch's chats, with each post of the chat it may answer, if any,
+    and whether that partner answered it: one statement, so one round trip to the driver."""
+    wanted = select(*_POST_COLUMNS).where(or_(*where)).cte("wanted").prefix_with("MATERIALIZED")
+    answer_of = and_(ANSWERS.c.post_id == wanted.c.id, ANSWERS.c.partner_id == PARTNERS.c.id)
+    return (
+        select(*_PARTNER_COLUMNS, *wanted.c, ANSWERS.c.id.is_not(None))
+        .select_from(PARTNERS)
+        .outerjoin(wanted, wanted.c.chat_id == PARTNERS.c.chat_id)
+        .outerjoin(ANSWERS, answer_of)
+        .where(PARTNERS.c.chat_id.in_(bindparam("chat_ids", expanding=True)))
+        .order_by(PARTNERS.c.id, wanted.c.id)
+    )
+
+
+def _locks(*wanted: ColumnElement[bool]) -> Select[Any]:
+    return select(POSTS.c.id).where(or_(*wanted)).order_by(POSTS.c.id).with_for_update()
 
 
 # By (any replies, any plain messages) in the batch.
-_BATCH_POSTS = {
-    (True, False): _posts(_REPLIED_TO),
-    (False, True): _posts(_RECENT_EVENINGS),
-    (True, True): _posts(_REPLIED_TO, _RECENT_EVENINGS),
+_BATCH_ROWS = {
+    (True, False): _batch_rows(_REPLIED_TO),
+    (False, True): _batch_rows(_RECENT_EVENINGS),
+    (True, True): _batch_rows(_REPLIED_TO, _RECENT_EVENINGS),
 }
-_PARTNERS_OF_CHATS = (
-    select(
-        PARTNERS.c.chat_id,
-        PARTNERS.c.id,
-        PARTNERS.c.user_id,
-        PARTNERS.c.display_name,
-        PARTNERS.c.active,
-    )
-    .where(PARTNERS.c.chat_id.in_(bindparam("chat_ids", expanding=True)))
-    .order_by(PARTNERS.c.id)
-)
-_ANSWERED = select(ANSWERS.c.post_id, ANSWERS.c.partner_id).where(
-    ANSWERS.c.post_id.in_(bindparam("post_ids", expanding=True))
-)
+_LOCK_POSTS = {
+    (True, False): _locks(_REPLIED_TO),
+    (False, True): _locks(_RECENT_EVENINGS),
+    (True, True): _locks(_REPLIED_TO, _RECENT_EVENINGS),
+}
 _ADD_ANSWERS = insert(ANSWERS)
 _STAMP_POSTS = (
     update(POSTS)
@@ -110,33 +125,47 @@ _MARKS = (
 )
 
 
-async def load_batch(conn: AsyncConnection, batch: Sequence[Seen]) -> dict[int, ChatRows]:
-    """The batch's chats: partners, and the posts its messages may answer (locked on PG)."""
+async def load_batch(
+    conn: AsyncConnection, batch: Sequence[Seen]
+) -> tuple[dict[int, ChatRows], set[tuple[int, int]]]:
+    """The batch's chats (partners, and the posts its messages may answer) and who answered what.
+
+    The answers are (post id, partner id). On PostgreSQL the posts are locked first, in id
+    order; on SQLite the transaction holds the write lock already (BEGIN IMMEDIATE), and the
+    driver's round trips are what a batch costs there, so everything is read in one statement.
+    """
     chats = {seen.chat_id: ChatRows() for seen in batch}
     replies = [s for s in batch if s.reply_to is not None]
     plain = [s for s in batch if s.reply_to is None]
-    params: dict[str, object] = {}
+    params: dict[str, object] = {"chat_ids": sorted(chats)}
     if replies:
         params["reply_chats"] = sorted({s.chat_id for s in replies})
         params["reply_ids"] = sorted({s.reply_to for s in replies if s.reply_to is not None})
     if plain:
         params["plain_chats"] = sorted({s.chat_id for s in plain})
         params["since"] = min(s.at for s in plain) - ANSWER_WINDOW
-    for row in await conn.execute(_BATCH_POSTS[bool(replies), bool(plain)], params):
-        post = PostFacts(*row)
-        chats[post.chat_id].posts.append(post)
-    partners = await conn.execute(_PARTNERS_OF_CHATS, {"chat_ids": sorted(chats)})
-    for chat_id, *partner in partners:
-        chats[chat_id].partners.append(Member(*partner))
-    return chats
-
-
-async def answered(conn: AsyncConnection, post_ids: Sequence[int]) -> set[tuple[int, int]]:
-    """(post id, partner id) of every answer to the posts."""
-    if not post_ids:
-        return set()
-    rows = await conn.execute(_ANSWERED, {"post_ids": post_ids})
-    return {(post_id, partner_id) for post_id, partner_id in rows}
+    kinds = bool(replies), bool(plain)
+    if conn.dialect.name == "postgresql":
+        await conn.execute(_LOCK_POSTS[kinds], params)
+    answered: set[tuple[int, int]] = set()
+    posts: set[int] = set()
+    # A row per (partner, post it may answer), or one with no post; a partner's rows follow
+    # one another, the chat's partners first to join first.
+    for chat_id, partner_id, user_id, name, active, *post, done in await conn.execute(
+        _BATCH_ROWS[kinds], params
+    ):
+        chat = chats[chat_id]
+        if not chat.partners or chat.partners[-1].id != partner_id:
+            chat.partners.append(Member(partner_id, user_id, name, active))
+        post_id = post[0]
+        if post_id is None:
+            continue
+        if post_id not in posts:
+            posts.add(post_id)
+            chat.posts.append(PostFacts(*post))
+        if done:
+            answered.add((post_id, partner_id))
+    return chats, answered
 
 
 async def add_answers(conn: AsyncConnection, rows: Sequence[dict[str, object]]) -> None:

@@ -3,7 +3,8 @@
 Replies are the busy path of every group (an evening prompt goes to thousands of chats at once,
 and where the bot sees every message, each message of the conversation comes through here).
 They go through a ``Batcher``: everything waiting is recorded in one transaction, resolved with
-three queries and written with two statements, whatever the batch's size. There is one write
+one query (two on PostgreSQL, which locks the posts first) and written with two
+statements, whatever the batch's size. There is one write
 path for them: a member the batch does not know yet is registered by the handler, then the
 message goes through the batch again.
 
@@ -124,9 +125,8 @@ def _lost_race(exc: DBAPIError) -> bool:
 
 async def record_batch(conn: AsyncConnection, batch: Sequence[Seen]) -> list[Result]:
     """Resolve, decide and write one batch inside the caller's transaction."""
-    chats = await queries.load_batch(conn, batch)
-    post_ids = sorted(p.id for chat in chats.values() for p in chat.posts)
-    pending = Pending(answered=await queries.answered(conn, post_ids))
+    chats, answered = await queries.load_batch(conn, batch)
+    pending = Pending(answered=answered)
     results = [decide(seen, chats[seen.chat_id], pending) for seen in batch]
     await queries.add_answers(conn, pending.answers)
     await queries.stamp_posts(conn, pending.posts.values())
