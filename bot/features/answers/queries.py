@@ -1,11 +1,15 @@
 """The answers' reads and writes, as SQLAlchemy Core statements built once for the module.
 
 Lists travel as expanding parameters and many rows as one executemany, so each statement keeps
-one cache key whatever the size of the batch and SQLAlchemy compiles it once per dialect. Posts
-are always read ``FOR UPDATE`` in id order: on PostgreSQL two replicas recording the two
-partners at once take turns on the post (in the same order, so they cannot deadlock) and the
-second sees the first's answer; SQLite renders no lock clause, the answers' transactions there
-take the write lock when they begin (see ``bot.kernel.db.engine.write_first_engine``).
+one cache key whatever the size of the batch and SQLAlchemy compiles it once per dialect.
+
+A batch reads everything it needs in one statement: through aiosqlite each statement is several
+round trips to the driver's thread, each waiting for a busy event loop to come round, and those,
+not the SQL, were most of a batch's time. On PostgreSQL the posts are first locked ``FOR UPDATE``
+in id order: two replicas recording the two partners at once take turns on the post (in the
+same order, so they cannot deadlock) and the second sees the first's answer. SQLite has no row
+locks; the answers' transactions there take the write lock when they begin (see
+``bot.kernel.db.engine.write_first_engine``).
 """
 
 from __future__ import annotations
@@ -70,9 +74,16 @@ _PARTNER_COLUMNS = (
 
 
 def _batch_rows(*where: ColumnElement[bool]) -> Select[Any]:
-    """Every partner of the batch's chats, with each post of the chat it may answer, if any,
-    and whether that partner answered it: one statement, so one round trip to the driver."""
-    wanted = select(*_POST_COLUMNS).where(or_(*where)).cte("wanted").prefix_with("MATERIALIZED")
+    """Each partner of the batch's chats, with every post of the chat it may answer (if any)
+    and whether that partner answered it."""
+    # Materialized, SQLite finds the wanted posts through its indexes (one lookup per list);
+    # flattened into the join, it looked them up by chat alone and read each chat's history.
+    wanted = (
+        select(*_POST_COLUMNS)
+        .where(or_(*where))
+        .cte("wanted")
+        .prefix_with("MATERIALIZED", dialect="sqlite")
+    )
     answer_of = and_(ANSWERS.c.post_id == wanted.c.id, ANSWERS.c.partner_id == PARTNERS.c.id)
     return (
         select(*_PARTNER_COLUMNS, *wanted.c, ANSWERS.c.id.is_not(None))
@@ -84,8 +95,8 @@ def _batch_rows(*where: ColumnElement[bool]) -> Select[Any]:
     )
 
 
-def _locks(*wanted: ColumnElement[bool]) -> Select[Any]:
-    return select(POSTS.c.id).where(or_(*wanted)).order_by(POSTS.c.id).with_for_update()
+def _locks(*where: ColumnElement[bool]) -> Select[Any]:
+    return select(POSTS.c.id).where(or_(*where)).order_by(POSTS.c.id).with_for_update()
 
 
 # By (any replies, any plain messages) in the batch.
