@@ -2,11 +2,10 @@
 
 Replies are the busy path of every group (an evening prompt goes to thousands of chats at once,
 and where the bot sees every message, each message of the conversation comes through here).
-They go through a ``Batcher``: everything waiting is recorded in one transaction, resolved with
-one query (two on PostgreSQL, which locks the posts first) and written with two
-statements, whatever the batch's size. There is one write
-path for them: a member the batch does not know yet is registered by the handler, then the
-message goes through the batch again.
+They go through a ``Batcher``: everything waiting is recorded in one transaction, read with one
+query (two on PostgreSQL, which locks the posts first) and written with two statements, whatever
+the batch's size. It is their one write path: a member the batch does not know yet (new, or
+renamed) is registered by the handler, then the message goes through the batch again.
 
 Only the fact of an answer is kept (who, when, how, the message id), never what was written.
 """
