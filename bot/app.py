@@ -26,7 +26,7 @@ from bot.texts import TextError, Texts, check_references
 log = logging.getLogger(__name__)
 
 # Updates handled at once (of different chats: one chat's updates go one after another).
-# Replies, most of the traffic, wait on the answer batcher (bot.features.answers.batch) without holding a
+# Replies, most of the traffic, wait on the answer batcher (bot.features.answers.service) without holding a
 # connection, and the more wait, the bigger and cheaper the batch. Commands open their own
 # transaction; past the connection pool (15 on SQLite, 20 on PostgreSQL) they wait their turn.
 UPDATE_CONCURRENCY = {"sqlite": 64, "postgresql": 64}

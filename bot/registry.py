@@ -12,7 +12,7 @@ from telegram.ext import (
 )
 
 from bot.features.activities import handlers as activities
-from bot.features.answers import handlers as answers
+from bot.features.answers.handlers import AnswerHandlers
 from bot.features.exercise import handlers as exercise
 from bot.features.looking_back import handlers as looking_back
 from bot.features.onboarding import handlers as onboarding
@@ -44,6 +44,8 @@ MENU = (
 
 def register(app: BotApp) -> None:
     """Attach all handlers to the application."""
+    # The answers' handlers share one batcher of replies, made with the services.
+    answers = AnswerHandlers(app.bot_data.services)
     # Membership and migration first: they change which chat id later handlers should use.
     app.add_handler(
         ChatMemberHandler(onboarding.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)

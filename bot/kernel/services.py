@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.features.answers.batch import AnswerRecorder
+from bot.kernel.db.engine import Engine, Session, SessionMaker
 from bot.library.holder import LibraryHolder
 from bot.texts import Texts
 
-# What every query function takes: the transaction of the use case that calls it.
-Session = AsyncSession
+__all__ = ["BotApp", "BotData", "Ctx", "Services", "Session"]
 
 
 @dataclass
@@ -25,24 +23,23 @@ class Services:
     """The bot's dependencies, passed explicitly instead of living in globals."""
 
     settings: Settings
-    engine: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
+    engine: Engine
+    sessions: SessionMaker
     texts: Texts
     library: LibraryHolder
     clock: Clock
-    # Partners' answers, written in batches (see bot.features.answers.batch).
-    answers: AnswerRecorder = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.answers = AnswerRecorder(self.engine)
+    # What features made with the services and must release with them (e.g. the answers'
+    # batcher and its SQLite writer), closed first to last before the engine.
+    on_close: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     async def close(self) -> None:
         """Close the database connections (they open again if the bot starts again)."""
-        await self.answers.close()
+        for close in self.on_close:
+            await close()
         await self.engine.dispose()
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncSession]:
+    async def transaction(self) -> AsyncIterator[Session]:
         """Open a session in one transaction: committed on success, rolled back on error."""
         async with self.sessions() as session, session.begin():
             yield session

@@ -7,10 +7,10 @@ import logging
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 
-from bot.features.answers import service as answers
-from bot.features.answers.batch import Outcome, Result, Seen
+from bot.features.answers import service
+from bot.features.answers.service import AnswerState, Outcome, Result, Seen
 from bot.features.answers.view import answered_post
-from bot.kernel.services import Ctx
+from bot.kernel.services import Ctx, Services
 from bot.kernel.telegram.editing import edit_text
 from bot.kernel.telegram.interaction import in_group, interaction
 from bot.library.schema import Exercise, Prompt
@@ -18,18 +18,79 @@ from bot.library.schema import Exercise, Prompt
 log = logging.getLogger(__name__)
 
 
-async def on_group_message(update: Update, ctx: Ctx) -> None:
-    """Count a partner's reply to a prompt (or, when the bot sees all messages, any message)."""
+class AnswerHandlers:
+    """The answers' handlers, around the one recorder that batches every reply of the process.
+
+    Made by the registry with the services; the recorder is closed with them.
+    """
+
+    def __init__(self, services: Services) -> None:
+        self.recorder = service.Recorder(services.engine)
+        services.on_close.append(self.recorder.close)
+
+    async def on_group_message(self, update: Update, ctx: Ctx) -> None:
+        """Count a partner's reply to a prompt (or, when the bot sees all messages, any message)."""
+        seen = _seen(update, ctx)
+        if seen is None:
+            return
+        result = await self.recorder.submit(seen)
+        if result.outcome is Outcome.UNKNOWN:
+            result = await self._register_then_record(update, ctx, seen)
+        if result.state is None:
+            return  # nothing new: the status line stands
+        state = result.state
+        log.debug("answer recorded in chat %s (post %s, %s)", seen.chat_id, state.post_id, seen.how)
+        rendered = _render(ctx, state)
+        if rendered is not None:
+            await _edit_status(ctx, seen.chat_id, state.message_id, *rendered)
+
+    async def _register_then_record(self, update: Update, ctx: Ctx, seen: Seen) -> Result:
+        """A member the batch did not know (new, or renamed): register them, then try again."""
+        async with interaction(update, ctx) as it:
+            if it.chat is None or it.partner is None:
+                return Result(Outcome.IGNORED)  # a guest, or a partner who left
+        result = await self.recorder.submit(seen)
+        # Still unknown: they left or were replaced in between; nothing to record.
+        return Result(Outcome.IGNORED) if result.outcome is Outcome.UNKNOWN else result
+
+    async def on_in_person(self, update: Update, ctx: Ctx) -> None:
+        """Both partners talked it over face to face: mark the prompt answered by both."""
+        query = update.callback_query
+        if query is None or query.message is None:
+            return
+        texts = ctx.services.texts
+        now = ctx.services.clock.now()
+        chat_id, message_id = query.message.chat.id, query.message.message_id
+        async with interaction(update, ctx) as it:
+            if it.chat is None or it.partner is None:
+                await query.answer(texts.render("answers.only_couple"), show_alert=True)
+                return
+            state = await service.in_person(it.session, it.chat.id, message_id, now)
+        if state is None:
+            await query.answer(texts.render("answers.gone"), show_alert=True)
+            return
+        await query.answer(
+            texts.render(
+                "answers.in_person_thanks" if state.changed else "answers.already_in_person"
+            )
+        )
+        rendered = _render(ctx, state)
+        if state.changed and rendered is not None:
+            await _edit_status(ctx, chat_id, message_id, *rendered)
+
+
+def _seen(update: Update, ctx: Ctx) -> Seen | None:
+    """The update as a possible answer: who wrote, when, and to which of the bot's messages."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or user.is_bot or not in_group(update):
-        return
+        return None
     reply_to = message.reply_to_message
     to_bot = (
         reply_to is not None
         and reply_to.from_user is not None
         and reply_to.from_user.id == ctx.bot.id
     )
-    seen = Seen(
+    return Seen(
         chat_id=message.chat.id,
         user_id=user.id,
         name=user.first_name,
@@ -39,61 +100,10 @@ async def on_group_message(update: Update, ctx: Ctx) -> None:
         # those when privacy mode is off or we are an admin.
         reply_to=reply_to.message_id if to_bot and reply_to is not None else None,
     )
-    result = await ctx.services.answers.submit(seen)
-    if result.outcome is Outcome.UNKNOWN:
-        result = await _record_registering(update, ctx, seen)
-    if result.state is None:
-        return  # nothing new: the status line stands
-    state = result.state
-    log.debug("answer recorded in chat %s (post %s, %s)", seen.chat_id, state.post.id, seen.how)
-    rendered = _render(ctx, state)
-    if rendered is not None:
-        await _edit_status(ctx, seen.chat_id, state.post.message_id, *rendered)
 
 
-async def _record_registering(update: Update, ctx: Ctx, seen: Seen) -> Result:
-    """The full path, for a member the batch did not know: register them, then record."""
-    async with interaction(update, ctx) as it:
-        if it.chat is None or it.partner is None:
-            return Result(Outcome.IGNORED)  # a guest, or a partner who left
-        if seen.reply_to is not None:
-            post = await answers.post_for_reply(it.session, it.chat.id, seen.reply_to)
-        else:
-            post = await answers.open_evening_post(it.session, it.chat.id, seen.at)
-        if post is None:
-            return Result(Outcome.IGNORED)
-        state = await answers.record(
-            it.session, post, it.partner, seen.at, how=seen.how, message_id=seen.message_id
-        )
-    return Result(Outcome.UNCHANGED) if state is None else Result(Outcome.RECORDED, state)
-
-
-async def on_in_person(update: Update, ctx: Ctx) -> None:
-    """Both partners talked it over face to face: mark the prompt answered by both."""
-    query = update.callback_query
-    if query is None or query.message is None:
-        return
-    texts = ctx.services.texts
-    now = ctx.services.clock.now()
-    async with interaction(update, ctx) as it:
-        if it.chat is None or it.partner is None:
-            await query.answer(texts.render("answers.only_couple"), show_alert=True)
-            return
-        post = await answers.post_for_reply(it.session, it.chat.id, query.message.message_id)
-        if post is None:
-            await query.answer(texts.render("answers.gone"), show_alert=True)
-            return
-        state = await answers.in_person(it.session, post, now)
-        rendered = _render(ctx, state)
-    await query.answer(
-        texts.render("answers.in_person_thanks" if state.changed else "answers.already_in_person")
-    )
-    if state.changed and rendered is not None:
-        await _edit_status(ctx, query.message.chat.id, query.message.message_id, *rendered)
-
-
-def _render(ctx: Ctx, state: answers.AnswerState) -> tuple[str, InlineKeyboardMarkup | None] | None:
-    entry = ctx.services.library.current.get(state.post.entry_id or "")
+def _render(ctx: Ctx, state: AnswerState) -> tuple[str, InlineKeyboardMarkup | None] | None:
+    entry = ctx.services.library.current.get(state.entry_id or "")
     if not isinstance(entry, Prompt | Exercise):
         return None  # the entry left the library since; the status can wait for tomorrow
     return answered_post(ctx.services.texts, entry, state)

@@ -15,7 +15,7 @@ from bot.texts import Texts
 
 def status_block(texts: Texts, state: AnswerState) -> str:
     """The line under a prompt: who has answered, or the warm close when both have."""
-    if state.post.in_person:
+    if state.in_person:
         return texts.render_html("answers.in_person")
     marks = [
         texts.render_html("answers.done" if mark.answered else "answers.waiting", name=mark.name)
@@ -25,7 +25,7 @@ def status_block(texts: Texts, state: AnswerState) -> str:
         marks.append(texts.render_html("answers.someone"))
     joined = texts.render("answers.separator").join(marks)
     if state.together:
-        line = texts.render(f"answers.together_line.l{state.post.id % 3}")
+        line = texts.render(f"answers.together_line.l{state.post_id % 3}")
         return texts.render("answers.together", marks=joined, line=escape(line))
     return texts.render("answers.status", marks=joined)
 
@@ -35,6 +35,6 @@ def answered_post(
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """A prompt or exercise with its status, and the buttons it should still carry."""
     text = entry_text(texts, entry) + status_block(texts, state)
-    if state.post.kind == "evening":
+    if state.kind == "evening":
         return text, None if state.together else evening_keyboard(texts)
-    return text, None if state.post.done_at else on_demand_keyboard(texts)
+    return text, None if state.done else on_demand_keyboard(texts)

@@ -7,16 +7,34 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import sqlalchemy
-from sqlalchemy import Connection, Engine, event, text
+from sqlalchemy import Connection as SyncConnection
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+
+# The database's vocabulary for the rest of the bot: services and jobs name these types
+# without importing SQLAlchemy (only queries and this kernel write SQL).
+Engine = AsyncEngine
+Connection = AsyncConnection
+Session = AsyncSession
+SessionMaker = async_sessionmaker[AsyncSession]
+# Worth another try, for callers that must not lose a write: a locked database, a dropped
+# connection.
+DatabaseBusy = OperationalError
+DatabaseError = DBAPIError
+
+
+def lost_race(exc: DatabaseError) -> bool:
+    """Tell whether a transaction failed only because another one got there first."""
+    text = str(exc.orig).lower()
+    return "locked" in text or "deadlock" in text or "could not serialize" in text
 
 
 def normalise_url(url: str) -> str:
@@ -49,56 +67,27 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     return engine
 
 
-def sync_engine_like(engine: AsyncEngine, *, wait: bool = True) -> Engine:
-    """A plain (blocking) engine on the same SQLite file, for writes done whole in one go.
+def write_first_engine(engine: AsyncEngine) -> AsyncEngine:
+    """A second engine on the same SQLite file whose transactions take the write lock first.
 
-    Its transactions start with BEGIN IMMEDIATE: they take the write lock before their first
-    read, so what they read cannot change before they write (sqlite3 on its own would run the
-    reads outside any transaction and begin one only at the first write). With ``wait=False``
-    a transaction fails at once ("database is locked") instead of waiting for another writer,
-    and commits never checkpoint the write-ahead log (copying it into the database and syncing
-    the disk, which can take a second on a busy disk): for use on the event loop, which must
-    never sleep on a lock or the disk. Whoever uses it must call ``checkpoint`` elsewhere.
+    Its transactions start with BEGIN IMMEDIATE, so what they read cannot change before they
+    write (sqlite3 on its own runs reads outside any transaction and begins one only at the
+    first write). A locked database makes BEGIN wait, up to the busy timeout, in aiosqlite's
+    thread, never on the event loop. This is SQLAlchemy's documented recipe for SQLite
+    transactions: sqlite3 leaves BEGIN to us, and a "begin" event emits it.
     """
-    url = engine.url.set(drivername="sqlite+pysqlite")
-    sync = sqlalchemy.create_engine(url)  # the busy timeout is set by the pragmas below
-    event.listen(sync, "connect", _sqlite_pragmas)
-    event.listen(sync, "connect", _manual_transactions)
-    if not wait:
-        event.listen(sync, "connect", _no_waiting)
-    event.listen(sync, "begin", _begin_immediate)
-    return sync
-
-
-def _no_waiting(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA busy_timeout=0")
-    cursor.execute("PRAGMA wal_autocheckpoint=0")
-    cursor.close()
-
-
-def checkpoint(engine: Engine) -> tuple[int, int, int]:
-    """Copy SQLite's write-ahead log into the database, without blocking its writers.
-
-    Returns SQLite's answer: (1 if it could not finish, frames in the log, frames copied).
-    """
-    # On the raw connection: through SQLAlchemy it would run inside BEGIN IMMEDIATE, where
-    # SQLite refuses to checkpoint.
-    raw = engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        busy, frames, copied = cursor.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-        cursor.close()
-        return int(busy), int(frames), int(copied)
-    finally:
-        raw.close()
+    writer = create_async_engine(engine.url, echo=engine.echo, connect_args={"timeout": 30})
+    event.listen(writer.sync_engine, "connect", _sqlite_pragmas)
+    event.listen(writer.sync_engine, "connect", _manual_transactions)
+    event.listen(writer.sync_engine, "begin", _begin_immediate)
+    return writer
 
 
 def _manual_transactions(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None  # sqlite3 leaves BEGIN and COMMIT to us
 
 
-def _begin_immediate(conn: Connection) -> None:
+def _begin_immediate(conn: SyncConnection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
@@ -143,8 +132,3 @@ async def scratch_database(
             auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
             await auto.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.dispose()
-
-
-# Worth another try, for callers that must not lose a write: a locked database, a dropped
-# connection (the name lets them catch it without importing SQLAlchemy).
-DatabaseBusy = OperationalError

@@ -14,13 +14,13 @@ import pytest
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from bot.features.answers import batch as answer_batch
-from bot.features.answers.batch import Seen
+from bot.features.answers import service as answers
+from bot.features.answers.service import Outcome, Seen
 from bot.features.nudges.queries import claim_nudges
 from bot.kernel.db.engine import create_engine, session_factory
 from bot.kernel.db.migrate import upgrade
 from bot.kernel.db.models import Answer, Chat, Partner, Post
-from tests.test_answer_batch import ALEX, NOW, SAM, add_couple
+from tests.answers.test_answer_batch import ALEX, NOW, SAM, add_couple
 
 YEARS = 4  # of evenings, in the chat with a history
 PER_STEP = 10  # SQLite instructions between two calls of the progress handler
@@ -145,8 +145,8 @@ async def test_an_answer_batch_reads_as_little_after_years_of_evenings_as_on_the
     async def record(chat_id: int) -> int:
         async def work(session: AsyncSession) -> None:
             conn = await session.connection()
-            results = await conn.run_sync(answer_batch.record_batch, batch(chat_id))
-            assert [r.outcome for r in results] == [answer_batch.Outcome.RECORDED] * 2
+            results = await answers.record_batch(conn, batch(chat_id))
+            assert [r.outcome for r in results] == [Outcome.RECORDED] * 2
 
         return await steps(sqlite_engine, work)
 
@@ -156,5 +156,5 @@ async def test_an_answer_batch_reads_as_little_after_years_of_evenings_as_on_the
 async def answer_batch_record(engine: AsyncEngine, seen: Seen) -> bool:
     """Record one answer for good; whether it was new."""
     async with engine.begin() as conn:
-        [result] = await conn.run_sync(answer_batch.record_batch, [seen])
-    return result.outcome is answer_batch.Outcome.RECORDED
+        [result] = await answers.record_batch(conn, [seen])
+    return result.outcome is Outcome.RECORDED

@@ -1,0 +1,199 @@
+"""What a partner's message means for the prompts of their chat: pure decisions on plain values.
+
+Nothing here reads the database or the clock: the service loads the rows, passes ``now`` (the
+message's time) and writes what these functions decided.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+# A partner's plain message counts for the latest evening prompt for this long (when the bot
+# can see every message: it is an admin, or privacy mode is off).
+ANSWER_WINDOW = timedelta(hours=20)
+ANSWERABLE = ("evening", "exercise")
+
+
+@dataclass(frozen=True)
+class Seen:
+    """A partner's message that may answer a prompt. Who and when, never what they wrote."""
+
+    chat_id: int
+    user_id: int
+    name: str
+    message_id: int
+    at: datetime
+    # The bot's message this one replies to; None for a plain message (the bot sees them all).
+    reply_to: int | None = None
+
+    @property
+    def how(self) -> str:
+        """How the answer came: "reply" or "message"."""
+        return "message" if self.reply_to is None else "reply"
+
+
+@dataclass(frozen=True)
+class PostFacts:
+    """What the answers need to know of one of the bot's posts."""
+
+    id: int
+    chat_id: int
+    message_id: int
+    kind: str
+    entry_id: str | None
+    posted_at: datetime
+    done_at: datetime | None
+    first_answer_at: datetime | None
+    together_at: datetime | None
+    in_person: bool
+
+
+@dataclass(frozen=True)
+class Member:
+    """A partner of a chat, as stored."""
+
+    id: int
+    user_id: int
+    display_name: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class PartnerMark:
+    """One partner's line in the status under a prompt."""
+
+    name: str
+    answered: bool
+
+
+@dataclass(frozen=True)
+class AnswerState:
+    """Where a post stands after an answer: what its status line shows."""
+
+    post_id: int
+    message_id: int
+    entry_id: str | None
+    kind: str
+    in_person: bool
+    done: bool
+    partners: tuple[PartnerMark, ...]
+    together: bool
+    changed: bool  # something new was recorded, so the prompt's status needs an edit
+
+
+class Outcome(enum.Enum):
+    """What a message meant for the prompt it answers."""
+
+    UNKNOWN = "unknown"  # not a known partner here: register them first, then try again
+    IGNORED = "ignored"  # answers nothing that is open
+    UNCHANGED = "unchanged"  # this partner had answered already
+    RECORDED = "recorded"  # a new answer: the prompt's status line needs an edit
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome, and the post's new state when something was recorded."""
+
+    outcome: Outcome
+    state: AnswerState | None = None
+
+
+@dataclass
+class ChatRows:
+    """One chat's rows in a batch: its partners (first to join first) and the posts it may answer."""
+
+    partners: list[Member] = field(default_factory=list)
+    posts: list[PostFacts] = field(default_factory=list)
+
+
+@dataclass
+class Pending:
+    """What a batch knows and has decided so far, message after message."""
+
+    answered: set[tuple[int, int]]  # (post id, partner id), stored or decided in this batch
+    answers: list[dict[str, object]] = field(default_factory=list)  # rows to insert
+    posts: dict[int, PostFacts] = field(default_factory=dict)  # posts with new stamps, by id
+
+
+def answers_what(seen: Seen, posts: Sequence[PostFacts]) -> PostFacts | None:
+    """The post a message answers: the one replied to, or the chat's open evening prompt."""
+    if seen.reply_to is not None:
+        return next(
+            (p for p in posts if p.message_id == seen.reply_to and p.kind in ANSWERABLE), None
+        )
+    evenings = [p for p in posts if p.kind == "evening"]
+    if not evenings:
+        return None
+    latest = max(evenings, key=lambda p: (p.posted_at, p.id))
+    return latest if is_open(latest, seen.at) else None
+
+
+def is_open(post: PostFacts, now: datetime) -> bool:
+    """Whether a plain message at ``now`` still answers this evening prompt."""
+    return now - post.posted_at <= ANSWER_WINDOW
+
+
+def decide(seen: Seen, chat: ChatRows, pending: Pending) -> Result:
+    """What one message means, given what is stored and what the batch decided before it."""
+    partner = next((p for p in chat.partners if p.user_id == seen.user_id), None)
+    if partner is None or not partner.active or partner.display_name != seen.name:
+        return Result(Outcome.UNKNOWN)
+    post = answers_what(seen, chat.posts)
+    if post is None:
+        return Result(Outcome.IGNORED)
+    post = pending.posts.get(post.id, post)  # with this batch's stamps
+    if (post.id, partner.id) in pending.answered:
+        return Result(Outcome.UNCHANGED)
+    pending.answered.add((post.id, partner.id))
+    pending.answers.append(
+        {
+            "post_id": post.id,
+            "partner_id": partner.id,
+            "answered_at": seen.at,
+            "message_id": seen.message_id,
+            "how": seen.how,
+        }
+    )
+    marks = tuple(
+        PartnerMark(p.display_name, (post.id, p.id) in pending.answered)
+        for p in chat.partners
+        if p.active
+    )
+    post = settle(post, marks, seen.at)
+    pending.posts[post.id] = post
+    return Result(Outcome.RECORDED, state_of(post, marks, changed=True))
+
+
+def settle(post: PostFacts, marks: Sequence[PartnerMark], now: datetime) -> PostFacts:
+    """The post after an answer at ``now``: its first answer and "together" times stamped once."""
+    first = post.first_answer_at or now
+    together_at = post.together_at
+    if together_at is None and together(post, marks):
+        together_at = now
+    if (first, together_at) == (post.first_answer_at, post.together_at):
+        return post
+    return replace(post, first_answer_at=first, together_at=together_at)
+
+
+def together(post: PostFacts, marks: Sequence[PartnerMark]) -> bool:
+    """Whether the couple answered together: both partners, or the in-person button."""
+    # A couple is two people: both registered partners, or the in-person button.
+    return post.in_person or (len(marks) >= 2 and all(m.answered for m in marks))
+
+
+def state_of(post: PostFacts, marks: Sequence[PartnerMark], *, changed: bool) -> AnswerState:
+    """The status line's values for a post and its partners' marks."""
+    return AnswerState(
+        post_id=post.id,
+        message_id=post.message_id,
+        entry_id=post.entry_id,
+        kind=post.kind,
+        in_person=post.in_person,
+        done=post.done_at is not None,
+        partners=tuple(marks),
+        together=together(post, marks),
+        changed=changed,
+    )
