@@ -12,7 +12,7 @@ from bot.features.answers.service import AnswerState, Outcome, Result, Seen
 from bot.features.answers.view import answered_post
 from bot.kernel.services import Ctx, Services
 from bot.kernel.telegram.editing import edit_text
-from bot.kernel.telegram.interaction import in_group, interaction
+from bot.kernel.telegram.interaction import actor_of, in_group
 from bot.library.schema import Exercise, Prompt
 
 log = logging.getLogger(__name__)
@@ -46,9 +46,9 @@ class AnswerHandlers:
 
     async def _register_then_record(self, update: Update, ctx: Ctx, seen: Seen) -> Result:
         """A member the batch did not know (new, or renamed): register them, then try again."""
-        async with interaction(update, ctx) as it:
-            if it.chat is None or it.partner is None:
-                return Result(Outcome.IGNORED)  # a guest, or a partner who left
+        actor = actor_of(update, ctx)
+        if actor is None or not await service.meet(ctx.services, actor):
+            return Result(Outcome.IGNORED)  # a guest, or a partner who left
         result = await self.recorder.submit(seen)
         # Still unknown: they left or were replaced in between; nothing to record.
         return Result(Outcome.IGNORED) if result.outcome is Outcome.UNKNOWN else result
@@ -56,18 +56,15 @@ class AnswerHandlers:
     async def on_in_person(self, update: Update, ctx: Ctx) -> None:
         """Both partners talked it over face to face: mark the prompt answered by both."""
         query = update.callback_query
-        if query is None or query.message is None:
+        actor = actor_of(update, ctx)
+        if query is None or query.message is None or actor is None or not actor.in_group:
             return
         texts = ctx.services.texts
-        now = ctx.services.clock.now()
         chat_id, message_id = query.message.chat.id, query.message.message_id
-        async with interaction(update, ctx) as it:
-            if it.chat is None or it.partner is None:
-                await query.answer(texts.render("answers.only_couple"), show_alert=True)
-                return
-            state = await service.in_person(it.session, it.chat.id, message_id, now)
-        if state is None:
-            await query.answer(texts.render("answers.gone"), show_alert=True)
+        pressed = await service.talked_in_person(ctx.services, actor, message_id)
+        state = pressed.state
+        if pressed.key is not None or state is None:
+            await query.answer(texts.render(pressed.key or "answers.gone"), show_alert=True)
             return
         await query.answer(
             texts.render(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.features.answers import queries
@@ -31,6 +31,7 @@ from bot.features.answers.rules import (
     decide,
     state_of,
 )
+from bot.kernel.actor import Actor
 from bot.kernel.batching import Batcher
 from bot.kernel.db.engine import (
     Connection,
@@ -41,19 +42,24 @@ from bot.kernel.db.engine import (
     lost_race,
     write_first_engine,
 )
+from bot.kernel.db.members import meet as meet_member
 from bot.kernel.db.partners import NAME_LENGTH
+from bot.kernel.services import Services
 
 __all__ = [
     "ANSWERABLE",
     "ANSWER_WINDOW",
     "AnswerState",
+    "InPerson",
     "Outcome",
     "PartnerMark",
     "Recorder",
     "Result",
     "Seen",
     "in_person",
+    "meet",
     "record_batch",
+    "talked_in_person",
 ]
 
 log = logging.getLogger(__name__)
@@ -127,10 +133,41 @@ async def record_batch(conn: Connection, batch: Sequence[Seen]) -> list[Result]:
     return results
 
 
+@dataclass(frozen=True)
+class InPerson:
+    """What "We talked in person" did: refused (``key``), or the prompt's new state."""
+
+    key: str | None = None
+    state: AnswerState | None = None
+
+
+async def meet(services: Services, actor: Actor) -> bool:
+    """Register the group and the member (a newcomer's first answer); True for a partner."""
+    now = services.clock.now()
+    async with services.transaction() as session:
+        met = await meet_member(
+            session, actor, default_timezone=services.settings.default_timezone, now=now
+        )
+        return met.chat is not None and met.partner is not None
+
+
+async def talked_in_person(services: Services, actor: Actor, message_id: int) -> InPerson:
+    """Both partners talked it over face to face: mark the prompt answered by both."""
+    now = services.clock.now()
+    async with services.transaction() as session:
+        met = await meet_member(
+            session, actor, default_timezone=services.settings.default_timezone, now=now
+        )
+        if met.chat is None or met.partner is None:
+            return InPerson(key="answers.only_couple")
+        state = await in_person(session, met.chat.id, message_id, now)
+    return InPerson(key="answers.gone") if state is None else InPerson(state=state)
+
+
 async def in_person(
     session: Session, chat_id: int, message_id: int, now: datetime
 ) -> AnswerState | None:
-    """Both partners talked it over face to face: mark everyone as answered.
+    """Mark everyone as answered, inside the caller's transaction.
 
     None when the message is no prompt that takes answers (any more).
     """

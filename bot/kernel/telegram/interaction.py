@@ -1,19 +1,13 @@
-"""From an update to plain values: who acted, where, and a transaction for the older handlers."""
+"""From an update to plain values: who acted and where; answering a command outside a group."""
 
 from __future__ import annotations
-
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
 
 from telegram import Chat as TgChat
 from telegram import ChatMember, Message, Update
 from telegram.error import TelegramError
 
 from bot.kernel.actor import Actor
-from bot.kernel.db.members import meet
-from bot.kernel.db.models import Chat, Partner
-from bot.kernel.services import Ctx, Session
+from bot.kernel.services import Ctx
 
 GROUP_TYPES = (TgChat.GROUP, TgChat.SUPERGROUP)
 
@@ -44,34 +38,6 @@ def actor_of(update: Update, ctx: Ctx) -> Actor | None:
     )
 
 
-@dataclass
-class Interaction:
-    """The open transaction and what we know of the chat and the member."""
-
-    session: Session
-    chat: Chat | None
-    user_id: int | None
-    partner: Partner | None
-
-
-@asynccontextmanager
-async def interaction(update: Update, ctx: Ctx) -> AsyncIterator[Interaction]:
-    """Open the update's transaction; register the group and the member who acted."""
-    actor = actor_of(update, ctx)
-    services = ctx.services
-    async with services.transaction() as session:
-        if actor is None:
-            yield Interaction(session, None, None, None)
-            return
-        met = await meet(
-            session,
-            actor,
-            default_timezone=services.settings.default_timezone,
-            now=services.clock.now(),
-        )
-        yield Interaction(session, met.chat, actor.user_id, met.partner)
-
-
 async def group_message(update: Update, ctx: Ctx) -> Message | None:
     """The command's message when it comes from a group; elsewhere explain, and return None."""
     message = update.effective_message
@@ -86,13 +52,3 @@ async def group_message(update: Update, ctx: Ctx) -> Message | None:
 def in_group(update: Update) -> bool:
     """Tell whether the update comes from a group or supergroup."""
     return update.effective_chat is not None and update.effective_chat.type in GROUP_TYPES
-
-
-async def may_change_settings(update: Update, ctx: Ctx, it: Interaction) -> bool:
-    """Partners and the group's admins may change settings; guests may not."""
-    if it.partner is not None:
-        return True
-    actor = actor_of(update, ctx)
-    if it.chat is None or actor is None:
-        return False
-    return await actor.is_admin()
