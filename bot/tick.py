@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
 
 from bot.features.activities.jobs import send_follow_ups
 from bot.features.evening.jobs import Sender, SendResult
-from bot.features.evening.service import PlanResult, plan
+from bot.features.evening.service import PlanResult, plan_due
 from bot.features.looking_back.jobs import send_recaps
 from bot.features.nudges.jobs import send_nudges
 from bot.kernel.services import Ctx, Services
 
 log = logging.getLogger(__name__)
-
-PLAN_BATCH = 2000
-MAX_PLAN_PASSES = 50
 
 
 @dataclass
@@ -58,18 +54,4 @@ class EveningJob:
 
     async def plan_due(self) -> PlanResult:
         """Turn every due chat into a run, batch by batch (the tick's first half)."""
-        catch_up = timedelta(minutes=self.services.settings.catch_up_minutes)
-        total = PlanResult()
-        # A chat back from downtime may owe a skipped slot and then a current one: a few passes
-        # settle it. Bounded, so a bug can never spin the tick.
-        for _ in range(MAX_PLAN_PASSES):
-            async with self.services.transaction() as session:
-                result = await plan(
-                    session, self.services.clock.now(), catch_up=catch_up, limit=PLAN_BATCH
-                )
-            total.planned += result.planned
-            total.skipped_late += result.skipped_late
-            total.already_planned += result.already_planned
-            if result.chats == 0:
-                break
-        return total
+        return await plan_due(self.services)

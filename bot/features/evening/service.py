@@ -91,6 +91,27 @@ async def plan(
     return result
 
 
+PLAN_BATCH = 2000
+MAX_PLAN_PASSES = 50
+
+
+async def plan_due(services: Services) -> PlanResult:
+    """Turn every due chat into a run, batch by batch, one transaction a batch."""
+    catch_up = timedelta(minutes=services.settings.catch_up_minutes)
+    total = PlanResult()
+    # A chat back from downtime may owe a skipped slot and then a current one: a few passes
+    # settle it. Bounded, so a bug can never spin the tick.
+    for _ in range(MAX_PLAN_PASSES):
+        async with services.transaction() as session:
+            result = await plan(session, services.clock.now(), catch_up=catch_up, limit=PLAN_BATCH)
+        total.planned += result.planned
+        total.skipped_late += result.skipped_late
+        total.already_planned += result.already_planned
+        if result.chats == 0:
+            break
+    return total
+
+
 @dataclass(frozen=True)
 class Prepared:
     """A claimed run with its evening decided: a prompt (``pick``), an offer, or a rest."""
