@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot.kernel.db.models import Base
+
 # The database's vocabulary for the rest of the bot: services and jobs name these types
 # without importing SQLAlchemy (only queries and this kernel write SQL).
 Engine = AsyncEngine
@@ -64,6 +66,9 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     engine = create_async_engine(url, **kwargs)
     if url.startswith("sqlite"):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    # SQLAlchemy sets the models' mappers up on their first use (about 50 ms): at start-up, not
+    # in the first tick or the first partner's reply.
+    Base.registry.configure()
     return engine
 
 
