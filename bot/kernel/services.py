@@ -11,7 +11,9 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.kernel.actor import Actor
 from bot.kernel.db.engine import Engine, Session, SessionMaker
+from bot.kernel.db.members import Meeting, meet
 from bot.library.holder import LibraryHolder
 from bot.texts import Texts
 
@@ -43,6 +45,16 @@ class Services:
         """Open a session in one transaction: committed on success, rolled back on error."""
         async with self.sessions() as session, session.begin():
             yield session
+
+    @asynccontextmanager
+    async def meeting(self, actor: Actor) -> AsyncIterator[Meeting]:
+        """A transaction that starts by meeting the member (group and partner registered)."""
+        now = self.clock.now()
+        async with self.transaction() as session:
+            met = await meet(
+                session, actor, default_timezone=self.settings.default_timezone, now=now
+            )
+            yield Meeting(met.chat, met.partner, session, now)
 
 
 class BotData:

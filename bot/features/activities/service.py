@@ -10,7 +10,6 @@ from bot.features.activities import queries, rules
 from bot.features.activities.rules import Evening as Evening
 from bot.features.activities.rules import Filters
 from bot.kernel.actor import Actor
-from bot.kernel.db.members import meet
 from bot.kernel.db.models import Chat
 from bot.kernel.services import Services, Session
 from bot.library.activities import ActivityPick
@@ -83,14 +82,12 @@ def record_offer(
 
 async def suggest(services: Services, actor: Actor, filters: Filters) -> ActivityPick:
     """One activity for /activity, narrowed by the filters (none when nothing fits)."""
-    now = services.clock.now()
-    async with services.transaction() as session:
-        met = await meet(
-            session, actor, default_timezone=services.settings.default_timezone, now=now
-        )
+    async with services.meeting(actor) as met:
         assert met.chat is not None
-        used = await queries.used_ids(session, met.chat)
-        return rules.choose(services.library.current, met.chat, used, now, count=1, filters=filters)
+        used = await queries.used_ids(met.session, met.chat)
+        return rules.choose(
+            services.library.current, met.chat, used, met.now, count=1, filters=filters
+        )
 
 
 async def suggested(
@@ -119,49 +116,41 @@ class Pressed:
 
 async def press_offer(services: Services, actor: Actor, message_id: int, data: str) -> Pressed:
     """A choice or "Not now" on a quiet evening's offer, or "Let's do this" / "Another idea"."""
-    now = services.clock.now()
     library = services.library.current
-    async with services.transaction() as session:
-        met = await meet(
-            session, actor, default_timezone=services.settings.default_timezone, now=now
-        )
+    async with services.meeting(actor) as met:
         chat = met.chat
         if chat is None or met.partner is None:
             return Pressed(key="activities.only_couple")
-        offer = await queries.offer_in(session, chat.id, message_id)
+        offer = await queries.offer_in(met.session, chat.id, message_id)
         if offer is None:
             return Pressed()
         options = offer.options.split(",")
         if data == rules.ANOTHER:
-            used = await queries.used_ids(session, chat)
+            used = await queries.used_ids(met.session, chat)
             filters = rules.filters_from(offer.source.split(":")[1:])
-            offered = rules.choose(library, chat, used, now, count=1, filters=filters)
+            offered = rules.choose(library, chat, used, met.now, count=1, filters=filters)
             if not offered.activities:
                 return Pressed()
             offer.options = ",".join(a.id for a in offered.activities)
             return Pressed(another=offered.activities[0])
         if data == rules.NOT_NOW:
-            if not rules.decline(offer, chat, now):
+            if not rules.decline(offer, chat, met.now):
                 return Pressed(answer="activities.already_answered")
             return Pressed(answer="activities.declined", edit="activities.declined")
         index = rules.option_index(data)
         chosen = rules.activity_of(library, options[index] if index < len(options) else None)
-        if chosen is None or not rules.choose_option(offer, chat, chosen.id, now):
+        if chosen is None or not rules.choose_option(offer, chat, chosen.id, met.now):
             return Pressed(answer="activities.already_answered")
         return Pressed(answer="activities.chosen", chosen=chosen, edit="activities.chosen")
 
 
 async def answer_follow_up(services: Services, actor: Actor, message_id: int, outcome: str) -> str:
     """Done / not yet / skip on a follow-up: "only_couple", "already" or "recorded"."""
-    now = services.clock.now()
-    async with services.transaction() as session:
-        met = await meet(
-            session, actor, default_timezone=services.settings.default_timezone, now=now
-        )
+    async with services.meeting(actor) as met:
         if met.chat is None or met.partner is None:
             return "only_couple"
-        offer = await queries.follow_up_in(session, met.chat.id, message_id)
-        if offer is None or not rules.answer_follow_up(offer, outcome, now):
+        offer = await queries.follow_up_in(met.session, met.chat.id, message_id)
+        if offer is None or not rules.answer_follow_up(offer, outcome, met.now):
             return "already"
         return "recorded"
 

@@ -42,7 +42,6 @@ from bot.kernel.db.engine import (
     lost_race,
     write_first_engine,
 )
-from bot.kernel.db.members import meet as meet_member
 from bot.kernel.db.partners import NAME_LENGTH
 from bot.kernel.services import Services
 
@@ -143,24 +142,16 @@ class InPerson:
 
 async def meet(services: Services, actor: Actor) -> bool:
     """Register the group and the member (a newcomer's first answer); True for a partner."""
-    now = services.clock.now()
-    async with services.transaction() as session:
-        met = await meet_member(
-            session, actor, default_timezone=services.settings.default_timezone, now=now
-        )
+    async with services.meeting(actor) as met:
         return met.chat is not None and met.partner is not None
 
 
 async def talked_in_person(services: Services, actor: Actor, message_id: int) -> InPerson:
     """Both partners talked it over face to face: mark the prompt answered by both."""
-    now = services.clock.now()
-    async with services.transaction() as session:
-        met = await meet_member(
-            session, actor, default_timezone=services.settings.default_timezone, now=now
-        )
+    async with services.meeting(actor) as met:
         if met.chat is None or met.partner is None:
             return InPerson(key="answers.only_couple")
-        state = await in_person(session, met.chat.id, message_id, now)
+        state = await in_person(met.session, met.chat.id, message_id, met.now)
     return InPerson(key="answers.gone") if state is None else InPerson(state=state)
 
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from bot.features.exercise import queries, rules
 from bot.kernel.actor import Actor
 from bot.kernel.db import uses
-from bot.kernel.db.members import meet
 from bot.kernel.db.models import Chat
 from bot.kernel.services import Services, Session
 from bot.library.picker import Pick, pick, seed_for
@@ -34,17 +33,13 @@ class Pressed:
 
 async def choose(services: Services, actor: Actor, category: Category | None) -> Pick | Limited:
     """Pick an entry for a new /exercise post, unless the chat asked for many just now."""
-    now = services.clock.now()
-    async with services.transaction() as session:
-        met = await meet(
-            session, actor, default_timezone=services.settings.default_timezone, now=now
-        )
+    async with services.meeting(actor) as met:
         assert met.chat is not None
         if rules.too_many_posts(
-            await queries.recent_posts(session, met.chat.id, now - rules.WINDOW)
+            await queries.recent_posts(met.session, met.chat.id, met.now - rules.WINDOW)
         ):
             return Limited("exercise.too_many")
-        return await _pick(session, met.chat, services.library.current, category)
+        return await _pick(met.session, met.chat, services.library.current, category)
 
 
 async def _pick(
@@ -78,33 +73,31 @@ async def record(
 
 async def press(services: Services, actor: Actor, message_id: int, action: str) -> Pressed:
     """ "We did this" (``done``) or "Another one" (``another``) on an /exercise post."""
-    now = services.clock.now()
     library = services.library.current
-    async with services.transaction() as session:
-        met = await meet(
-            session, actor, default_timezone=services.settings.default_timezone, now=now
-        )
+    async with services.meeting(actor) as met:
         if met.chat is None or met.partner is None:
             return Pressed(key="exercise.only_couple")
-        post = await queries.find_post(session, met.chat.id, message_id)
+        post = await queries.find_post(met.session, met.chat.id, message_id)
         if post is None:
             return Pressed(key="exercise.gone")
         if action == "done":
             first = post.done_at is None
-            post.done_at = post.done_at or now
+            post.done_at = post.done_at or met.now
             entry = library.get(post.entry_id or "")
             talk = entry if isinstance(entry, Prompt | Exercise) else None
             return Pressed(done=True, first=first, entry=talk)
-        refused = rules.refresh_refused(post.refreshes, post.refreshed_at or post.posted_at, now)
+        refused = rules.refresh_refused(
+            post.refreshes, post.refreshed_at or post.posted_at, met.now
+        )
         if refused is not None:
             return Pressed(limited=Limited(refused))
         category = Category(post.category) if post.category else None
-        chosen = await _pick(session, met.chat, library, category)
+        chosen = await _pick(met.session, met.chat, library, category)
         if isinstance(chosen, Limited):
             return Pressed(limited=chosen)
-        uses.record_pick(session, met.chat, chosen, now)
+        uses.record_pick(met.session, met.chat, chosen, met.now)
         post.entry_id = chosen.entry.id
         post.refreshes += 1
-        post.refreshed_at = now
+        post.refreshed_at = met.now
         assert isinstance(chosen.entry, Prompt | Exercise)
         return Pressed(entry=chosen.entry)

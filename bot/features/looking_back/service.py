@@ -21,7 +21,7 @@ from bot.features.looking_back.rules import (
 from bot.kernel.actor import Actor
 from bot.kernel.db import chats as chat_queries
 from bot.kernel.db import uses
-from bot.kernel.db.members import may_change, meet
+from bot.kernel.db.members import may_change
 from bot.kernel.db.models import Chat
 from bot.kernel.services import Services, Session
 from bot.library.picker import ANSWERED_WINDOW_DAYS, pick, seed_for
@@ -31,13 +31,9 @@ from bot.schedule.plan import after_claim, is_too_late, next_recap
 
 async def figures(services: Services, actor: Actor) -> Stats:
     """This week's and all-time figures of the actor's chat."""
-    now = services.clock.now()
-    async with services.transaction() as session:
-        met = await meet(
-            session, actor, default_timezone=services.settings.default_timezone, now=now
-        )
+    async with services.meeting(actor) as met:
         assert met.chat is not None
-        return await chat_figures(session, met.chat.id, met.chat.timezone, now)
+        return await chat_figures(met.session, met.chat.id, met.chat.timezone, met.now)
 
 
 async def chat_figures(
@@ -77,37 +73,29 @@ class RecapAnswer:
 
 async def recap(services: Services, actor: Actor, choice: RecapChoice) -> RecapAnswer:
     """Show the recap's settings, or change them when the member may."""
-    now = services.clock.now()
-    async with services.transaction() as session:
-        met = await meet(
-            session, actor, default_timezone=services.settings.default_timezone, now=now
-        )
+    async with services.meeting(actor) as met:
         chat = met.chat
         assert chat is not None
         changing = choice.enabled is not None
         if changing:
             if not await may_change(met, actor):
                 return RecapAnswer(allowed=False)
-            at = apply_recap(chat, choice, now)
+            at = apply_recap(chat, choice, met.now)
         else:
-            at = chat.next_recap_at or next_recap(chat, now)
+            at = chat.next_recap_at or next_recap(chat, met.now)
         settings = RecapSettings(
             enabled=chat.recap_enabled and at is not None,
             weekday=chat.recap_weekday,
             next_at=at,
             zone=chat.timezone,
-            now=now,
+            now=met.now,
         )
         return RecapAnswer(allowed=True, changed=changing, settings=settings)
 
 
 async def is_partner(services: Services, actor: Actor) -> bool:
     """Tell whether the member is one of the couple (only they act on the recap's buttons)."""
-    now = services.clock.now()
-    async with services.transaction() as session:
-        met = await meet(
-            session, actor, default_timezone=services.settings.default_timezone, now=now
-        )
+    async with services.meeting(actor) as met:
         return met.chat is not None and met.partner is not None
 
 

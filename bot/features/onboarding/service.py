@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from bot.kernel.actor import Actor
 from bot.kernel.db import chats
-from bot.kernel.db.members import meet
 from bot.kernel.db.partners import ensure_partner
 from bot.kernel.services import Services
 from bot.schedule.plan import reschedule
@@ -84,10 +83,6 @@ async def group_migrated(services: Services, old_id: int, new_id: int) -> bool:
 
 async def evening(services: Services, actor: Actor) -> Evening:
     """The chat's evening time and zone (the chat and member are met on the way)."""
-    now = services.clock.now()
-    async with services.transaction() as session:
-        met = await meet(
-            session, actor, default_timezone=services.settings.default_timezone, now=now
-        )
+    async with services.meeting(actor) as met:
         assert met.chat is not None
         return Evening(met.chat.send_minute, met.chat.timezone)

@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.features.privacy import queries
 from bot.kernel.actor import Actor
-from bot.kernel.db.members import may_change, meet
+from bot.kernel.db.members import may_change
 from bot.kernel.services import Services
 
 EXPORT_FORMAT = 1
@@ -24,40 +24,28 @@ class Export:
 
 async def may_forget(services: Services, actor: Actor) -> bool:
     """Tell whether the member may ask to delete the chat's data (partners and admins)."""
-    now = services.clock.now()
-    async with services.transaction() as session:
-        met = await meet(
-            session, actor, default_timezone=services.settings.default_timezone, now=now
-        )
+    async with services.meeting(actor) as met:
         return await may_change(met, actor)
 
 
 async def forget(services: Services, actor: Actor) -> int | None:
     """Delete everything about the chat; the number of rows, or None when not allowed."""
-    now = services.clock.now()
-    async with services.transaction() as session:
-        met = await meet(
-            session, actor, default_timezone=services.settings.default_timezone, now=now
-        )
+    async with services.meeting(actor) as met:
         if not await may_change(met, actor):
             return None
-        return await queries.forget(session, actor.chat_id)
+        return await queries.forget(met.session, actor.chat_id)
 
 
 async def export(services: Services, actor: Actor) -> Export | None:
     """Everything stored about the chat as JSON (no message text exists to add); None if refused."""
-    now = services.clock.now()
-    async with services.transaction() as session:
-        met = await meet(
-            session, actor, default_timezone=services.settings.default_timezone, now=now
-        )
+    async with services.meeting(actor) as met:
         if not await may_change(met, actor):
             return None
-        data: dict[str, Any] = await queries.export(session, actor.chat_id)
+        data: dict[str, Any] = await queries.export(met.session, actor.chat_id)
     document = {
         "format": EXPORT_FORMAT,
         "chat_id": actor.chat_id,
-        "exported_at": now.isoformat(),
+        "exported_at": met.now.isoformat(),
         **data,
     }
     payload = json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")

@@ -9,7 +9,7 @@ from typing import Generic, TypeVar
 
 from bot.features.settings.rules import ChatSettings, Overview, overview
 from bot.kernel.actor import Actor
-from bot.kernel.db.members import may_change, meet
+from bot.kernel.db.members import may_change
 from bot.kernel.services import Services
 
 T = TypeVar("T")
@@ -30,23 +30,15 @@ class Changed(Generic[T]):
 
 async def show(services: Services, actor: Actor) -> Overview:
     """The chat's settings (the chat is registered on first contact)."""
-    now = services.clock.now()
-    async with services.transaction() as session:
-        met = await meet(
-            session, actor, default_timezone=services.settings.default_timezone, now=now
-        )
+    async with services.meeting(actor) as met:
         assert met.chat is not None
-        return overview(met.chat, now)
+        return overview(met.chat, met.now)
 
 
 async def change(services: Services, actor: Actor, edit: Edit[T]) -> Changed[T]:
     """Apply ``edit`` when the member may change settings (a partner, or an admin)."""
-    now = services.clock.now()
-    async with services.transaction() as session:
-        met = await meet(
-            session, actor, default_timezone=services.settings.default_timezone, now=now
-        )
+    async with services.meeting(actor) as met:
         if met.chat is None or not await may_change(met, actor):
             return Changed(allowed=False)
-        result = edit(met.chat, now)
-        return Changed(True, result, overview(met.chat, now), now)
+        result = edit(met.chat, met.now)
+        return Changed(True, result, overview(met.chat, met.now), met.now)

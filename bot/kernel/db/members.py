@@ -21,6 +21,14 @@ class Met:
     partner: Partner | None
 
 
+@dataclass
+class Meeting(Met):
+    """What was met, with the open transaction and the moment it began (a use case's start)."""
+
+    session: AsyncSession
+    now: datetime
+
+
 async def meet(session: AsyncSession, actor: Actor, *, default_timezone: str, now: datetime) -> Met:
     """Register the group and the member who acted, as the update's first step."""
     if not actor.in_group:
