@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import func, select
 from telegram import Message
 
+from bot.kernel.db.models import Run
 from tests.conftest import Couple, RunningBot, StartBot
 
 # Monday 23 November 2026, 20:30 in Berlin.
@@ -80,3 +82,19 @@ async def press_time(bot: RunningBot, couple: Couple, command: str) -> str:
     answer = await emu.wait_for_message(couple.chat.id, since=mark)
     await emu.settle()
     return answer.text or ""
+
+
+def prompts_in(bot: RunningBot, chat_id: int) -> list[Message]:
+    """The evening prompts the bot posted in a chat."""
+    return [
+        m
+        for m in bot.emulator.bot_messages(chat_id)
+        if m.text and "reply to this message" in m.text
+    ]
+
+
+async def run_count(bot: RunningBot, **where: object) -> int:
+    """How many evening runs match the filters."""
+    async with bot.services.transaction() as session:
+        query = select(func.count()).select_from(Run).filter_by(**where)
+        return int(await session.scalar(query) or 0)

@@ -3,38 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
-from telegram import Message
+from sqlalchemy import select
 
 from bot.kernel.db import chats
-from bot.kernel.db.models import Chat, EntryUse, Post, Run
+from bot.kernel.db.models import Chat, EntryUse, Post
 from tests.conftest import Couple, RunningBot, StartBot, eventually
-
-# Monday 23 November 2026; Berlin is UTC+1, so 20:30 there is 19:30 UTC.
-EVENING = datetime(2026, 11, 23, 19, 30, tzinfo=UTC)
+from tests.couple_evening import EVENING, prompts_in, run_count
 
 
 @pytest.fixture
 async def bot(start_bot: StartBot) -> RunningBot:
     """A bot whose JobQueue tick is rare, so each test ticks by hand and knows when."""
     return await start_bot(tick_seconds=3600)
-
-
-def prompts_in(bot: RunningBot, chat_id: int) -> list[Message]:
-    return [
-        m
-        for m in bot.emulator.bot_messages(chat_id)
-        if m.text and "reply to this message" in m.text
-    ]
-
-
-async def run_count(bot: RunningBot, **where: object) -> int:
-    async with bot.services.transaction() as session:
-        query = select(func.count()).select_from(Run).filter_by(**where)
-        return int(await session.scalar(query) or 0)
 
 
 async def test_the_evening_prompt_arrives_once_through_the_job_queue_at_local_time(
