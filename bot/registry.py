@@ -20,6 +20,7 @@ from bot.features.operator import handlers as operator
 from bot.features.privacy import handlers as privacy
 from bot.features.settings import handlers as settings
 from bot.kernel.services import BotApp, Services
+from bot.kernel.telegram import buttons
 from bot.kernel.telegram.errors import on_error
 
 # Shown in Telegram's command menu, in this order; descriptions live in prompts/<lang>/commands.yaml.
@@ -46,6 +47,10 @@ def register(app: BotApp) -> None:
     """Attach all handlers to the application."""
     # The answers' handlers share one batcher of replies, made with the services.
     answers = AnswerHandlers(app.bot_data.services)
+    # A member nobody vouched for, in a bigger group: ask the person who added the bot.
+    app.bot_data.services.on_stranger = onboarding.asker(app.bot_data.services, app.bot)
+    # Every button press first: data the pressed message does not carry changes nothing.
+    app.add_handler(CallbackQueryHandler(buttons.on_any_button), group=-1)
     # Membership and migration first: they change which chat id later handlers should use.
     app.add_handler(
         ChatMemberHandler(onboarding.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
@@ -79,14 +84,42 @@ def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("resume", settings.on_resume))
     app.add_handler(CommandHandler("skip", settings.on_skip))
     app.add_handler(CommandHandler("settings", settings.on_settings))
-    # Buttons, routed by the prefix of their callback data.
-    app.add_handler(CallbackQueryHandler(settings.on_settings_button, pattern=r"^set:"))
-    app.add_handler(CallbackQueryHandler(exercise.on_exercise_button, pattern=r"^ex:"))
+    # Buttons, routed by their callback data, matched whole.
+    app.add_handler(
+        CallbackQueryHandler(
+            settings.on_settings_button,
+            pattern=r"^set:(earlier|later|skip|pause7|resume|daily|weekdays|weekends)$",
+        )
+    )
+    app.add_handler(
+        CallbackQueryHandler(exercise.on_exercise_button, pattern=r"^ex:(another|done)$")
+    )
     app.add_handler(CallbackQueryHandler(answers.on_in_person, pattern=r"^inperson$"))
-    app.add_handler(CallbackQueryHandler(activities.on_offer_button, pattern=r"^act1?:"))
-    app.add_handler(CallbackQueryHandler(activities.on_follow_up_button, pattern=r"^fu:"))
-    app.add_handler(CallbackQueryHandler(looking_back.on_recap_button, pattern=r"^recap:ex:"))
-    app.add_handler(CallbackQueryHandler(privacy.on_forget_button, pattern=r"^forget:(yes|no)$"))
+    app.add_handler(
+        CallbackQueryHandler(
+            activities.on_offer_button, pattern=r"^(act:(\d|no)|act1:(yes|another))$"
+        )
+    )
+    app.add_handler(
+        CallbackQueryHandler(activities.on_follow_up_button, pattern=r"^fu:(done|not_yet|skip)$")
+    )
+    app.add_handler(
+        CallbackQueryHandler(
+            looking_back.on_recap_button, pattern=r"^recap:ex:[A-Za-z0-9_.-]{1,54}$"
+        )
+    )
+    app.add_handler(
+        CallbackQueryHandler(
+            privacy.on_forget_button, pattern=r"^forget:(yes|no):[A-Za-z0-9_-]{12}$"
+        )
+    )
+    app.add_handler(
+        CallbackQueryHandler(
+            onboarding.on_partner_button, pattern=r"^partner:(yes|no):[A-Za-z0-9_-]{12}$"
+        )
+    )
+    # Anything else a message carries (a button from an older version): a friendly no.
+    app.add_handler(CallbackQueryHandler(buttons.refuse))
     app.add_error_handler(on_error)
 
 

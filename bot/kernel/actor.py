@@ -10,6 +10,10 @@ async def _never() -> bool:
     return False
 
 
+async def _unknown() -> int | None:
+    return None
+
+
 @dataclass(frozen=True)
 class Actor:
     """A member acting in a chat (a command, a button, a message); no Telegram types."""
@@ -22,3 +26,8 @@ class Actor:
     # Asks Telegram whether the member is one of the group's admins; called only when a
     # service needs to know (a guest trying to change settings), since it costs a round trip.
     is_admin: Callable[[], Awaitable[bool]] = field(default=_never, compare=False, repr=False)
+    # Asks Telegram how many are in the chat (the bot included); only for a member the bot has
+    # not met, to tell a couple's group from a bigger one. None when it cannot tell.
+    member_count: Callable[[], Awaitable[int | None]] = field(
+        default=_unknown, compare=False, repr=False
+    )

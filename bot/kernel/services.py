@@ -33,6 +33,9 @@ class Services:
     # What features made with the services and must release with them (e.g. the answers'
     # batcher and its SQLite writer), closed first to last before the engine.
     on_close: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    # Called after a meeting with a member nobody has vouched for, in a group whose couple
+    # lacks its second partner: the feature that asks the adder about them sets it.
+    on_stranger: Callable[[Actor], Awaitable[None]] | None = None
 
     async def close(self) -> None:
         """Close the database connections (they open again if the bot starts again)."""
@@ -54,7 +57,9 @@ class Services:
             met = await meet(
                 session, actor, default_timezone=self.settings.default_timezone, now=now
             )
-            yield Meeting(met.chat, met.partner, session, now)
+            yield Meeting(met.chat, met.partner, session, now, stranger=met.stranger)
+        if met.stranger and self.on_stranger is not None:
+            await self.on_stranger(actor)
 
 
 class BotData:

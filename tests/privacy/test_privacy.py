@@ -113,13 +113,21 @@ async def command(bot: RunningBot, chat: TgChat, person: object, text: str) -> M
 
 
 async def press(bot: RunningBot, chat: TgChat, person: object, message: Message, data: str) -> str:
-    """Press a button; return the text of the alert, if any."""
+    """Press a button (/forget's by its answer, "forget:yes"); return the text of the alert."""
     emu = bot.emulator
     mark = emu.mark()
+    rows = message.reply_markup.inline_keyboard if message.reply_markup else ()
+    offered = [str(b.callback_data) for row in rows for b in row]
+    data = next((o for o in offered if o.startswith(f"{data}:")), data)
     query_id = emu.press_button(chat, person, message.message_id, data)  # type: ignore[arg-type]
     await emu.wait_for_call("answerCallbackQuery", since=mark, callback_query_id=query_id)
     await emu.settle()
     return str(emu.answered_callbacks[query_id].get("text") or "")
+
+
+def other_partner(bot: RunningBot, chat: TgChat) -> object:
+    """Kim, who made the other couple's group."""
+    return next(u for u in bot.emulator.world.users.values() if u.first_name == "Kim")
 
 
 def current(bot: RunningBot, chat: TgChat, message: Message) -> Message:
@@ -130,9 +138,9 @@ async def test_forget_asks_first_and_keep_it_deletes_nothing(
     bot: RunningBot, couple: Couple
 ) -> None:
     await two_busy_couples(bot, couple)
-    before = await rows(bot, couple.chat.id)
 
     question = await command(bot, couple.chat, couple.alex, "/forget")
+    before = await rows(bot, couple.chat.id)  # the question itself is stored
     assert question.reply_markup is not None
     labels = [b.text for row in question.reply_markup.inline_keyboard for b in row]
     assert labels == ["Yes, delete everything", "Keep it"]
@@ -147,10 +155,11 @@ async def test_forget_leaves_no_row_about_the_chat_in_any_table_and_other_chats_
 ) -> None:
     other = await two_busy_couples(bot, couple)
     await command(bot, couple.chat, couple.alex, "/time 21:00")
+    question = await command(bot, couple.chat, couple.alex, "/forget")
+    await command(bot, other, other_partner(bot, other), "/forget")
     ours, theirs = await rows(bot, couple.chat.id), await rows(bot, other.id)
     assert all(ours.values()) and all(theirs.values()), (ours, theirs)
 
-    question = await command(bot, couple.chat, couple.alex, "/forget")
     await press(bot, couple.chat, couple.alex, question, "forget:yes")
 
     assert set((await rows(bot, couple.chat.id)).values()) == {0}
@@ -218,6 +227,7 @@ async def test_a_guest_can_neither_forget_nor_export(bot: RunningBot, couple: Co
     assert "only the couple" in str(refusal.text)
     assert bot.emulator.documents(couple.chat.id) == []
     question = await command(bot, couple.chat, couple.alex, "/forget")
+    before = await rows(bot, couple.chat.id)  # the question Alex asked is stored
     alert = await press(bot, couple.chat, guest, question, "forget:yes")
 
     assert "only the couple" in alert

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
 
-from telegram import ChatMember, Update
+from telegram import ChatMember, Message, Update
 from telegram.error import TelegramError
+from telegram.ext import ExtBot
 
 from bot.features.onboarding import service as onboarding
 from bot.features.onboarding import view
 from bot.kernel.actor import Actor
-from bot.kernel.services import Ctx
+from bot.kernel.services import Ctx, Services
+from bot.kernel.telegram.buttons import refuse
+from bot.kernel.telegram.editing import edit_in_place
 from bot.kernel.telegram.interaction import GROUP_TYPES, actor_of, in_group
 
 log = logging.getLogger(__name__)
@@ -100,3 +105,46 @@ async def on_migrate(update: Update, ctx: Ctx) -> None:
     moved = await onboarding.group_migrated(ctx.services, old_id, new_id)
     if moved:
         log.info("chat %s migrated to %s", old_id, new_id)
+
+
+def asker(services: Services, bot: ExtBot[Any]) -> Callable[[Actor], Awaitable[None]]:
+    """What the services call for a member nobody vouched for: ask the adder about them."""
+
+    async def ask(actor: Actor) -> None:
+        question = await onboarding.ask_about(services, actor)
+        if question is None:
+            return
+        texts = services.texts
+        text, keyboard = view.partner_question(texts, question)
+        try:
+            sent = await bot.send_message(actor.chat_id, text, reply_markup=keyboard)
+        except TelegramError as exc:
+            log.warning("could not ask about a member in %s: %s", actor.chat_id, exc)
+            return
+        await onboarding.question_posted(services, question.asked_id, sent.message_id)
+        log.info("asked who the couple is in chat %s", actor.chat_id)
+
+    return ask
+
+
+async def on_partner_button(update: Update, ctx: Ctx) -> None:
+    """The adder's Yes or No to "is this your partner?"; anyone else gets a short alert."""
+    query = update.callback_query
+    actor = actor_of(update, ctx)
+    if query is None or query.data is None or actor is None or not actor.in_group:
+        return
+    if not isinstance(query.message, Message):
+        await refuse(update, ctx)
+        return
+    _prefix, answer, token = query.data.split(":", 2)
+    texts = ctx.services.texts
+    consent = await onboarding.consent(
+        ctx.services, actor, query.message.message_id, token, yes=answer == "yes"
+    )
+    if consent.state not in ("yes", "no", "full"):
+        await query.answer(view.consent_alert(texts, consent), show_alert=True)
+        return
+    await query.answer()
+    await edit_in_place(
+        query.edit_message_text(view.consent_text(texts, consent), reply_markup=None)
+    )

@@ -5,13 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.kernel.actor import Actor
-from bot.kernel.db import chats
-from bot.kernel.db.partners import ensure_partner
+from bot.kernel.db import chats, confirmations
+from bot.kernel.db.partners import COUPLE_GROUP_SIZE, NAME_LENGTH, ensure_partner, list_partners
 from bot.kernel.services import Services
 from bot.schedule.plan import reschedule
-
-# A couple plus the bot; anything larger is probably not the group the bot is built for.
-COUPLE_GROUP_SIZE = 3
 
 
 @dataclass(frozen=True)
@@ -58,7 +55,9 @@ async def bot_joined(
         )
         reschedule(chat, now)
         if added_by is not None and added_by.user_id is not None and not added_by.is_bot:
-            # Whoever adds the bot is almost always one of the couple.
+            # Whoever adds the bot is one of the couple, and in a bigger group they confirm
+            # the other partner.
+            chat.added_by = added_by.user_id
             await ensure_partner(session, chat_id, added_by.user_id, added_by.name)
         return Joined(new, chat.send_minute, chat.timezone, is_crowded(member_count))
 
@@ -86,3 +85,76 @@ async def evening(services: Services, actor: Actor) -> Evening:
     async with services.meeting(actor) as met:
         assert met.chat is not None
         return Evening(met.chat.send_minute, met.chat.timezone)
+
+
+@dataclass(frozen=True)
+class Question:
+    """ "Is <name> your partner?", stored and ready to post with its token."""
+
+    asked_id: int
+    token: str
+    name: str
+    adder: str
+
+
+@dataclass(frozen=True)
+class Consent:
+    """What a press on the partner question did.
+
+    ``state``: ``yes`` / ``no`` (settled now), ``answered``, ``expired``, ``unknown`` (not a
+    question the bot asked on this message), ``not_yours`` (only the adder answers) or ``full``
+    (the couple is complete already).
+    """
+
+    state: str
+    name: str
+
+
+async def ask_about(services: Services, actor: Actor) -> Question | None:
+    """Store a question to the adder about a member nobody vouched for (None: nothing to ask)."""
+    if actor.user_id is None:
+        return None
+    now = services.clock.now()
+    async with services.transaction() as session:
+        chat = await chats.get_chat(session, actor.chat_id)
+        if chat is None or chat.added_by is None:
+            return None
+        if await confirmations.asked_about(session, chat.id, actor.user_id, now):
+            return None
+        partners = await list_partners(session, chat.id)
+        adder = next((p.display_name for p in partners if p.user_id == chat.added_by), None)
+        if adder is None or len(partners) != 1:
+            return None
+        name = actor.name[:NAME_LENGTH]
+        asked = await confirmations.ask(
+            session, chat.id, "partner", now, subject_id=actor.user_id, subject_name=name
+        )
+        return Question(asked.id, asked.token, name, adder)
+
+
+async def question_posted(services: Services, asked_id: int, message_id: int) -> None:
+    """Remember the message that carries the question's buttons."""
+    async with services.transaction() as session:
+        await confirmations.posted(session, asked_id, message_id)
+
+
+async def consent(
+    services: Services, actor: Actor, message_id: int, token: str, *, yes: bool
+) -> Consent:
+    """The adder's answer: the member becomes the second partner, or stays a guest."""
+    async with services.meeting(actor) as met:
+        row = await confirmations.find(met.session, actor.chat_id, message_id, "partner", token)
+        state = confirmations.state(row, met.now)
+        if row is None or state != "open":
+            return Consent(state, "")
+        name = row.subject_name or ""
+        if met.chat is None or met.chat.added_by != actor.user_id:
+            return Consent("not_yours", name)
+        if yes:
+            assert row.subject_id is not None
+            partner, _new = await ensure_partner(met.session, actor.chat_id, row.subject_id, name)
+            if partner is None:
+                confirmations.settle(row, "full", met.now)
+                return Consent("full", name)
+        confirmations.settle(row, "yes" if yes else "no", met.now)
+        return Consent("yes" if yes else "no", name)

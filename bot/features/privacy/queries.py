@@ -8,11 +8,22 @@ from typing import Any
 from sqlalchemy import Table, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.kernel.db.models import Answer, Base, Chat, EntryUse, Partner, Post, Run, Suggestion
+from bot.kernel.db.models import (
+    Answer,
+    Base,
+    Chat,
+    Confirmation,
+    EntryUse,
+    Partner,
+    Post,
+    Run,
+    Suggestion,
+)
 
 # Children before parents, so nothing depends on the database cascading (SQLite only does with
 # its foreign-key pragma on). Answers hang off posts and partners, not off the chat directly.
-CHAT_TABLES: tuple[type[Suggestion | EntryUse | Post | Run | Partner], ...] = (
+CHAT_TABLES: tuple[type[Confirmation | Suggestion | EntryUse | Post | Run | Partner], ...] = (
+    Confirmation,
     Suggestion,
     EntryUse,
     Post,

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.features.privacy import queries
 from bot.kernel.actor import Actor
+from bot.kernel.db import confirmations
 from bot.kernel.db.members import may_change
 from bot.kernel.services import Services
 
@@ -22,18 +23,57 @@ class Export:
     payload: bytes
 
 
-async def may_forget(services: Services, actor: Actor) -> bool:
-    """Tell whether the member may ask to delete the chat's data (partners and admins)."""
-    async with services.meeting(actor) as met:
-        return await may_change(met, actor)
+@dataclass(frozen=True)
+class Asked:
+    """A /forget question stored before it is posted: its id and the token for its buttons."""
+
+    id: int
+    token: str
 
 
-async def forget(services: Services, actor: Actor) -> int | None:
-    """Delete everything about the chat; the number of rows, or None when not allowed."""
+@dataclass(frozen=True)
+class Decided:
+    """What a press on /forget's question did.
+
+    ``state``: ``forgotten`` or ``kept`` (settled now), ``not_allowed``, ``expired``,
+    ``answered`` (used already) or ``unknown`` (not a question the bot asked on this message).
+    """
+
+    state: str
+    removed: int = 0
+
+
+async def ask_forget(services: Services, actor: Actor) -> Asked | None:
+    """Store a /forget question for the couple to confirm; None when the member may not ask."""
     async with services.meeting(actor) as met:
         if not await may_change(met, actor):
             return None
-        return await queries.forget(met.session, actor.chat_id)
+        asked = await confirmations.ask(met.session, actor.chat_id, "forget", met.now)
+        return Asked(asked.id, asked.token)
+
+
+async def question_posted(services: Services, asked_id: int, message_id: int) -> None:
+    """Remember the message that carries the question's buttons."""
+    async with services.transaction() as session:
+        await confirmations.posted(session, asked_id, message_id)
+
+
+async def decide(
+    services: Services, actor: Actor, message_id: int, token: str, *, delete: bool
+) -> Decided:
+    """Delete everything about the chat, or keep it: only on the question the bot asked there."""
+    async with services.meeting(actor) as met:
+        row = await confirmations.find(met.session, actor.chat_id, message_id, "forget", token)
+        state = confirmations.state(row, met.now)
+        if row is None or state != "open":
+            return Decided(state)
+        if not await may_change(met, actor):
+            return Decided("not_allowed")
+        confirmations.settle(row, "yes" if delete else "no", met.now)
+        if not delete:
+            return Decided("kept")
+        # The question goes with everything else: it cannot be answered again.
+        return Decided("forgotten", await queries.forget(met.session, actor.chat_id))
 
 
 async def export(services: Services, actor: Actor) -> Export | None:

@@ -7,11 +7,12 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.kernel.db.models import Chat, EntryUse, Partner, Post, Run, Suggestion
+from bot.kernel.db.models import Chat, Confirmation, EntryUse, Partner, Post, Run, Suggestion
 from bot.schedule.plan import reschedule
 
 # Tables whose rows belong to one chat and must follow it when the group becomes a supergroup.
-CHILD_TABLES: tuple[type[EntryUse | Partner | Post | Run | Suggestion], ...] = (
+CHILD_TABLES: tuple[type[Confirmation | EntryUse | Partner | Post | Run | Suggestion], ...] = (
+    Confirmation,
     Partner,
     EntryUse,
     Post,

@@ -53,6 +53,8 @@ class Chat(Base):
     member_count: Mapped[int | None] = mapped_column(Integer)
     bot_is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     language: Mapped[str] = mapped_column(String(8), default="en")
+    # Who added the bot: in a group bigger than a couple, they confirm the second partner.
+    added_by: Mapped[int | None] = mapped_column(BigInteger)
 
     # The evening prompt: local time in the couple's zone, on the chosen weekdays.
     timezone: Mapped[str] = mapped_column(String(64))
@@ -135,6 +137,31 @@ class Partner(Base):
     display_name: Mapped[str] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=func.now())
+
+
+class Confirmation(Base):
+    """A question the bot asked with Yes/No buttons that only its own answer may settle.
+
+    ``forget``: delete the chat's data; ``partner``: is this member the second partner. The
+    button's callback data carries the token; the answer must come on the same message, before
+    it expires, and only once.
+    """
+
+    __tablename__ = "confirmations"
+    __table_args__ = (Index("ix_confirmations_chat_kind", "chat_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    token: Mapped[str] = mapped_column(String(32))
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # For ``partner``: who is asked about, and the name to greet them by.
+    subject_id: Mapped[int | None] = mapped_column(BigInteger)
+    subject_name: Mapped[str | None] = mapped_column(String(64))
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str | None] = mapped_column(String(8))
 
 
 class EntryUse(Base):

@@ -10,39 +10,57 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.kernel.db.models import Partner
 
 NAME_LENGTH = 64
-# A couple: the first two members who talk to the bot. Anyone else in the group is a guest.
+# A couple. Anyone else in the group is a guest.
 MAX_PARTNERS = 2
+# A couple plus the bot: in a group this size, both people are the couple.
+COUPLE_GROUP_SIZE = 3
+
+
+async def find_partner(
+    session: AsyncSession, chat_id: int, user_id: int, display_name: str
+) -> tuple[Partner | None, bool]:
+    """The member's active partner row (None for a guest) and whether any row exists for them."""
+    partner = await session.scalar(
+        select(Partner).where(Partner.chat_id == chat_id, Partner.user_id == user_id)
+    )
+    if partner is None:
+        return None, False
+    name = display_name[:NAME_LENGTH]
+    if partner.display_name != name:
+        partner.display_name = name
+    return (partner if partner.active else None), True
+
+
+async def count_partners(session: AsyncSession, chat_id: int) -> int:
+    """How many active partners the chat has."""
+    count = await session.scalar(
+        select(func.count())
+        .select_from(Partner)
+        .where(Partner.chat_id == chat_id, Partner.active.is_(True))
+    )
+    return count or 0
 
 
 async def ensure_partner(
     session: AsyncSession, chat_id: int, user_id: int, display_name: str
 ) -> tuple[Partner | None, bool]:
-    """Register a member who interacted while the couple is incomplete.
+    """Make the member a partner if the couple is incomplete: only for someone who may be one.
 
-    Returns the partner (None for a guest in a group that already has two partners) and
-    whether they were registered just now.
+    Callers decide who that is (who added the bot, both people of a two-person group, a member
+    the adder confirmed). Returns the partner (None when the couple is complete or the member
+    was a partner once and left) and whether they were registered just now.
     """
-    name = display_name[:NAME_LENGTH]
-    partner = await session.scalar(
-        select(Partner).where(Partner.chat_id == chat_id, Partner.user_id == user_id)
-    )
-    if partner is None:
-        count = await session.scalar(
-            select(func.count())
-            .select_from(Partner)
-            .where(Partner.chat_id == chat_id, Partner.active.is_(True))
-        )
-        if (count or 0) >= MAX_PARTNERS:
-            return None, False
-        partner = Partner(chat_id=chat_id, user_id=user_id, display_name=name, active=True)
-        session.add(partner)
-        await session.flush()
-        return partner, True
-    if partner.display_name != name:
-        partner.display_name = name
-    if not partner.active:
+    partner, known = await find_partner(session, chat_id, user_id, display_name)
+    if known:
+        return partner, False
+    if await count_partners(session, chat_id) >= MAX_PARTNERS:
         return None, False
-    return partner, False
+    partner = Partner(
+        chat_id=chat_id, user_id=user_id, display_name=display_name[:NAME_LENGTH], active=True
+    )
+    session.add(partner)
+    await session.flush()
+    return partner, True
 
 
 async def list_partners(session: AsyncSession, chat_id: int) -> Sequence[Partner]:

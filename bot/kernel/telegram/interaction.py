@@ -28,6 +28,12 @@ def actor_of(update: Update, ctx: Ctx) -> Actor | None:
             return False
         return member.status in (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
 
+    async def member_count() -> int | None:
+        try:
+            return await ctx.bot.get_chat_member_count(tg_chat.id)
+        except TelegramError:
+            return None
+
     return Actor(
         chat_id=tg_chat.id,
         user_id=user_id,
@@ -35,6 +41,7 @@ def actor_of(update: Update, ctx: Ctx) -> Actor | None:
         in_group=tg_chat.type in GROUP_TYPES,
         is_bot=bool(tg_user and tg_user.is_bot),
         is_admin=is_admin,
+        member_count=member_count,
     )
 
 
