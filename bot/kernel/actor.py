@@ -22,3 +22,6 @@ class Actor:
     # Asks Telegram whether the member is one of the group's admins; called only when a
     # service needs to know (a guest trying to change settings), since it costs a round trip.
     is_admin: Callable[[], Awaitable[bool]] = field(default=_never, compare=False, repr=False)
+    # Asks Telegram whether the bot itself is in the chat; called only for a chat the bot has
+    # no row for (a join it missed, or after /forget), before anything is stored for it.
+    bot_is_member: Callable[[], Awaitable[bool]] = field(default=_never, compare=False, repr=False)

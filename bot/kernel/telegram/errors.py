@@ -7,6 +7,7 @@ import logging
 from telegram import Update
 from telegram.error import Forbidden, NetworkError, TelegramError
 
+from bot.kernel.db.members import NotAMemberError
 from bot.kernel.services import Ctx
 
 log = logging.getLogger(__name__)
@@ -20,6 +21,13 @@ async def on_error(update: object, ctx: Ctx) -> None:
         log.error("error outside an update: %s", type(error).__name__, exc_info=error)
         return
     chat = update.effective_chat
+    if isinstance(error, NotAMemberError):
+        log.info(
+            "update %s from chat %s ignored: the bot is not a member",
+            update.update_id,
+            error.chat_id,
+        )
+        return
     log.error(
         "update %s in chat %s failed: %s",
         update.update_id,
