@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.emulator import Emulator
+from bot.kernel.db.engine import create_engine
 from bot.kernel.db.models import Chat, Partner
 from tests.conftest import RunningBot, StartBot
 
@@ -119,3 +120,26 @@ async def test_a_group_the_bot_is_in_but_has_no_row_for_gets_one_on_its_first_co
 
     async with hooked.services.transaction() as session:
         assert await session.get(Chat, chat.id) is not None
+
+
+async def test_health_check_answers_503_when_the_database_refuses_writes(
+    hooked: RunningBot, sqlite_url: str
+) -> None:
+    """Reads still work on a read-only file; the health check must notice the writes fail."""
+    settings = hooked.services.settings
+    url = f"http://127.0.0.1:{settings.webhook_port}/healthz"
+    path = sqlite_url.split(":///", 1)[1]
+    real = hooked.services.engine
+    async with aiohttp.ClientSession() as http:
+        hooked.services.engine = create_engine(f"sqlite+aiosqlite:///file:{path}?mode=ro&uri=true")
+        try:
+            async with http.get(url) as response:
+                read_only = (response.status, await response.json())
+        finally:
+            await hooked.services.engine.dispose()
+            hooked.services.engine = real
+        async with http.get(url) as response:
+            writable = (response.status, await response.json())
+
+    assert read_only == (503, {"ok": False, "database": "read-only"})
+    assert writable == (200, {"ok": True, "database": "ok"})

@@ -9,7 +9,7 @@ import logging
 from aiohttp import web
 from telegram import Update
 
-from bot.kernel.db.engine import ping
+from bot.kernel.db.engine import ping, probe_write
 from bot.kernel.services import BotApp, Services
 
 log = logging.getLogger(__name__)
@@ -90,4 +90,9 @@ class WebhookServer:
         except Exception as exc:
             log.warning("health check: database unreachable: %s", type(exc).__name__)
             return web.json_response({"ok": False, "database": "unreachable"}, status=503)
+        try:
+            await probe_write(self._services.engine)
+        except Exception as exc:
+            log.warning("health check: database refuses writes: %s", type(exc).__name__)
+            return web.json_response({"ok": False, "database": "read-only"}, status=503)
         return web.json_response({"ok": True, "database": "ok"})
