@@ -6,10 +6,10 @@ import gc
 import logging
 from datetime import timedelta
 
-from telegram.error import Conflict, TelegramError
+from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
 from telegram.ext import ExtBot
 
-from bot.app import ALLOWED_UPDATES, build_application, prepare_database
+from bot.app import ALLOWED_UPDATES, StartupError, build_application, prepare_database
 from bot.features.evening.jobs import Sender
 from bot.kernel.services import BotApp, Services
 from bot.kernel.telegram.transport import AiohttpRequest
@@ -59,8 +59,32 @@ class BotRunner:
         return self.app.bot.username
 
     async def start(self) -> None:
-        """Migrate the database, connect to Telegram, and begin taking updates."""
+        """Migrate the database, connect to Telegram, and begin taking updates.
+
+        A wrong token or an unreachable Bot API raises ``StartupError`` with one line saying
+        what failed and what to do (never the token), after closing every connection opened.
+        """
         await prepare_database(self.services)
+        try:
+            await self._connect()
+        except TelegramError as exc:
+            await self.stop()
+            # Connections opened before getMe failed: the application never counted as started.
+            await self.app.bot.shutdown()
+            raise StartupError(self._why_not_connected(exc)) from None
+
+    def _why_not_connected(self, exc: TelegramError) -> str:
+        texts, settings = self.services.texts, self.services.settings
+        token = settings.bot_token.get_secret_value() if settings.bot_token else ""
+        reason = str(exc).replace(token, "[token]") if token else str(exc)
+        url = settings.telegram_api_url
+        if isinstance(exc, InvalidToken):
+            return texts.render("cli.token_rejected", url=url)
+        if isinstance(exc, NetworkError):
+            return texts.render("cli.api_unreachable", url=url, reason=reason)
+        return texts.render("cli.api_refused", url=url, reason=reason)
+
+    async def _connect(self) -> None:
         await self.app.initialize()
         await self.sender_bot.initialize()
         await self._set_menu()

@@ -31,3 +31,6 @@ class Actor:
     member_count: Callable[[], Awaitable[int | None]] = field(
         default=_unknown, compare=False, repr=False
     )
+    # Asks Telegram whether the bot itself is in the chat; called only for a chat the bot has
+    # no row for (a join it missed, or after /forget), before anything is stored for it.
+    bot_is_member: Callable[[], Awaitable[bool]] = field(default=_never, compare=False, repr=False)

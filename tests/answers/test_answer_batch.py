@@ -182,7 +182,9 @@ async def test_a_batch_finds_its_rows_through_indexes_not_by_reading_whole_table
             for sql, params in selects
         ]
 
-    assert len(found) == (1 if sqlite else 2)  # everything at once; on PG the posts locked first
+    # Everything at once (on PG the posts locked first), then whether a newer evening prompt
+    # ended the replied-to posts.
+    assert len(found) == (2 if sqlite else 3)
     # Posts looked up by chat alone would be read back to the chat's first evening.
     whole = (
         r"\bSCAN (posts|partners|answers)\b|Seq Scan|SEARCH posts USING INDEX \w+ \(chat_id=\?\)"

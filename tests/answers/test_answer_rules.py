@@ -143,3 +143,27 @@ def test_the_status_carries_plain_values_of_the_post() -> None:
         "p-1",
     )
     assert state.done and not state.in_person and not state.together and not state.changed
+
+
+def test_a_reply_to_an_evening_prompt_is_stale_once_the_next_evening_prompt_came() -> None:
+    monday = post(1, 5, ago=24 * 60)
+    chat = ChatRows([ALEX, SAM], [monday], newest_evening_at=NOW - timedelta(minutes=10))
+
+    assert decide(seen(ALEX, 5), chat, Pending(set())).outcome is Outcome.STALE
+
+
+def test_an_exercise_stays_answerable_through_that_evenings_prompt() -> None:
+    exercise = post(1, 7, "exercise", ago=60)
+    chat = ChatRows([ALEX, SAM], [exercise], newest_evening_at=NOW - timedelta(minutes=10))
+
+    assert decide(seen(ALEX, 7), chat, Pending(set())).outcome is Outcome.RECORDED
+
+
+def test_a_plain_message_the_bot_sees_only_as_a_mention_answers_nothing() -> None:
+    chat = ChatRows([ALEX, SAM], [post(1, 5)])
+    mention = replace(seen(ALEX, None), sees_all=False)
+
+    assert decide(mention, chat, Pending(set())).outcome is Outcome.IGNORED
+    assert decide(mention, replace(chat, bot_is_admin=True), Pending(set())).outcome is (
+        Outcome.RECORDED
+    )

@@ -20,9 +20,9 @@ from tests.conftest import ROOT, TOKEN, RunningBot, StartBot, eventually, make_s
 
 
 def help_update(emulator: Emulator, update_id: int) -> dict[str, object]:
-    """A real /help update from a group, as Telegram would POST it."""
+    """A real /help update from a group the bot is in, as Telegram would POST it."""
     alex = emulator.create_user("Alex")
-    chat = emulator.create_group("Us", [alex], add_bot=False)
+    chat = emulator.create_group("Us", [alex], added_by=alex)
     return {
         "update_id": update_id,
         "message": {
@@ -52,6 +52,7 @@ async def hooked(start_bot: StartBot) -> RunningBot:
 
 async def test_an_update_with_the_right_secret_is_processed(hooked: RunningBot) -> None:
     body = help_update(hooked.emulator, 900)
+    await hooked.emulator.settle()  # the greeting is out
     mark = hooked.emulator.mark()
 
     status = await post(hooked, body, "s3cret-for-tests")
@@ -66,6 +67,7 @@ async def test_an_update_with_a_wrong_or_missing_secret_gets_403_and_is_ignored(
     hooked: RunningBot, secret: str | None
 ) -> None:
     body = help_update(hooked.emulator, 901)
+    await hooked.emulator.settle()  # the greeting is out
     mark = hooked.emulator.mark()
 
     status = await post(hooked, body, secret)

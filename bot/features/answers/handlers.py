@@ -36,6 +36,9 @@ class AnswerHandlers:
         result = await self.recorder.submit(seen)
         if result.outcome is Outcome.UNKNOWN:
             result = await self._register_then_record(update, ctx, seen)
+        if result.outcome is Outcome.STALE:
+            await _too_old(update, ctx)
+            return
         if result.state is None:
             return  # nothing new: the status line stands
         state = result.state
@@ -96,7 +99,21 @@ def _seen(update: Update, ctx: Ctx) -> Seen | None:
         # A reply to anyone but the bot is a plain message of the conversation: we only get
         # those when privacy mode is off or we are an admin.
         reply_to=reply_to.message_id if to_bot and reply_to is not None else None,
+        sees_all=bool(ctx.bot.can_read_all_group_messages),
     )
+
+
+async def _too_old(update: Update, ctx: Ctx) -> None:
+    """A reply to an earlier evening's prompt: a kind word instead of a count."""
+    message = update.effective_message
+    if message is None:
+        return
+    try:
+        await message.reply_text(ctx.services.texts.render_html("answers.too_old"))
+    except TelegramError as exc:
+        log.warning(
+            "could not answer a reply to an old prompt in chat %s: %s", message.chat_id, exc
+        )
 
 
 def _render(ctx: Ctx, state: AnswerState) -> tuple[str, InlineKeyboardMarkup | None] | None:

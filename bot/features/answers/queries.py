@@ -18,7 +18,18 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.features.answers.rules import (
@@ -30,8 +41,9 @@ from bot.features.answers.rules import (
     PostFacts,
     Seen,
 )
-from bot.kernel.db.models import Answer, Partner, Post
+from bot.kernel.db.models import Answer, Chat, Partner, Post
 
+CHATS = cast(Table, Chat.__table__)
 POSTS = cast(Table, Post.__table__)
 ANSWERS = cast(Table, Answer.__table__)
 PARTNERS = cast(Table, Partner.__table__)
@@ -110,6 +122,20 @@ _LOCK_POSTS = {
     (False, True): _locks(_RECENT_EVENINGS),
     (True, True): _locks(_REPLIED_TO, _RECENT_EVENINGS),
 }
+_ADMIN_IN = select(CHATS.c.id).where(
+    CHATS.c.id.in_(bindparam("chat_ids", expanding=True)), CHATS.c.bot_is_admin.is_(True)
+)
+# Is there a newer evening prompt: the newest of each chat's evenings after a moment (through
+# the (chat, posted_at) index, so only the few posts since are read).
+_NEWEST_EVENINGS = (
+    select(POSTS.c.chat_id, func.max(POSTS.c.posted_at))
+    .where(
+        POSTS.c.chat_id.in_(bindparam("chat_ids", expanding=True)),
+        POSTS.c.posted_at > bindparam("since"),
+        POSTS.c.kind == "evening",
+    )
+    .group_by(POSTS.c.chat_id)
+)
 _ADD_ANSWERS = insert(ANSWERS)
 _STAMP_POSTS = (
     update(POSTS)
@@ -176,7 +202,29 @@ async def load_batch(
             chat.posts.append(PostFacts(*post))
         if done:
             answered.add((post_id, partner_id))
+    unseen = sorted({s.chat_id for s in plain if not s.sees_all})
+    if unseen:
+        for (chat_id,) in await conn.execute(_ADMIN_IN, {"chat_ids": unseen}):
+            chats[chat_id].bot_is_admin = True
+    await _newest_evenings(conn, chats, replies)
     return chats, answered
+
+
+async def _newest_evenings(
+    conn: AsyncConnection, chats: dict[int, ChatRows], replies: Sequence[Seen]
+) -> None:
+    """Note each reply chat's newest evening prompt after the oldest post a reply points at."""
+    replied = [
+        post.posted_at
+        for seen in replies
+        for post in chats[seen.chat_id].posts
+        if post.message_id == seen.reply_to
+    ]
+    if not replied:
+        return
+    params = {"chat_ids": sorted({s.chat_id for s in replies}), "since": min(replied)}
+    for chat_id, newest in await conn.execute(_NEWEST_EVENINGS, params):
+        chats[chat_id].newest_evening_at = newest
 
 
 async def add_answers(conn: AsyncConnection, rows: Sequence[dict[str, object]]) -> None:

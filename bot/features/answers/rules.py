@@ -28,6 +28,10 @@ class Seen:
     at: datetime
     # The bot's message this one replies to; None for a plain message (the bot sees them all).
     reply_to: int | None = None
+    # Whether the bot is shown every group message (privacy mode off). When it is not, a plain
+    # message counts only in a group where the bot is an admin: elsewhere it reached the bot
+    # only because it mentions it, and a mention is not an answer.
+    sees_all: bool = True
 
     @property
     def how(self) -> str:
@@ -90,6 +94,7 @@ class Outcome(enum.Enum):
     UNKNOWN = "unknown"  # not a known partner here: register them first, then try again
     IGNORED = "ignored"  # answers nothing that is open
     UNCHANGED = "unchanged"  # this partner had answered already
+    STALE = "stale"  # a reply to a prompt a newer evening prompt replaced: a kind word, no count
     RECORDED = "recorded"  # a new answer: the prompt's status line needs an edit
 
 
@@ -107,6 +112,11 @@ class ChatRows:
 
     partners: list[Member] = field(default_factory=list)
     posts: list[PostFacts] = field(default_factory=list)
+    # Whether the bot is one of the group's admins (so it sees every message); loaded only for
+    # plain messages the bot would not see otherwise.
+    bot_is_admin: bool = False
+    # The newest evening prompt posted after the oldest post a reply of the batch points at.
+    newest_evening_at: datetime | None = None
 
 
 @dataclass
@@ -131,19 +141,44 @@ def answers_what(seen: Seen, posts: Sequence[PostFacts]) -> PostFacts | None:
     return latest if is_open(latest, seen.at) else None
 
 
+def sees_everything(seen: Seen, chat: ChatRows) -> bool:
+    """Whether the bot is shown every message of this chat, so a plain one may be an answer."""
+    return seen.sees_all or chat.bot_is_admin
+
+
+def superseded(post: PostFacts, chat: ChatRows) -> bool:
+    """Whether the next evening prompt came after this post: replies to it no longer count.
+
+    An evening prompt ends at the next one. An exercise a couple asked for during the day stays
+    answerable through that evening's prompt, and ends at the first one after its window.
+    """
+    if chat.newest_evening_at is None:
+        return False
+    grace = timedelta(0) if post.kind == "evening" else ANSWER_WINDOW
+    return chat.newest_evening_at > post.posted_at + grace
+
+
 def is_open(post: PostFacts, now: datetime) -> bool:
     """Whether a plain message at ``now`` still answers this evening prompt."""
     return now - post.posted_at <= ANSWER_WINDOW
 
 
 def decide(seen: Seen, chat: ChatRows, pending: Pending) -> Result:
-    """What one message means, given what is stored and what the batch decided before it."""
+    """What one message means, given what is stored and what the batch decided before it.
+
+    A plain message counts only where the bot sees every message (else it is a mention), and
+    only while tonight's prompt is open; a reply counts until the next evening prompt.
+    """
+    if seen.reply_to is None and not sees_everything(seen, chat):
+        return Result(Outcome.IGNORED)
     partner = next((p for p in chat.partners if p.user_id == seen.user_id), None)
     if partner is None or not partner.active or partner.display_name != seen.name:
         return Result(Outcome.UNKNOWN)
     post = answers_what(seen, chat.posts)
     if post is None:
         return Result(Outcome.IGNORED)
+    if seen.reply_to is not None and superseded(post, chat):
+        return Result(Outcome.STALE)
     post = pending.posts.get(post.id, post)  # with this batch's stamps
     if (post.id, partner.id) in pending.answered:
         return Result(Outcome.UNCHANGED)

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import Connection as SyncConnection
-from sqlalchemy import event, text
+from sqlalchemy import event, false, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import (
@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from bot.kernel.db.models import Base
+from bot.kernel.db.models import Base, Chat
 
 # The database's vocabulary for the rest of the bot: services and jobs name these types
 # without importing SQLAlchemy (only queries and this kernel write SQL).
@@ -115,6 +115,22 @@ async def ping(engine: AsyncEngine) -> None:
     """Fail fast when the database is unreachable."""
     async with engine.connect() as conn:
         await conn.execute(text("SELECT 1"))
+
+
+async def probe_write(engine: AsyncEngine) -> None:
+    """Fail when the database takes reads but refuses writes (a read-only or immutable file, a
+    read-only replica, a full disk that made PostgreSQL read-only).
+
+    An UPDATE that matches no row, rolled back: it changes nothing, but both databases refuse
+    it as a write (SQLite "attempt to write a readonly database", PostgreSQL "cannot execute
+    UPDATE in a read-only transaction"). BEGIN IMMEDIATE alone is not enough: SQLite grants it
+    on a read-only file.
+    """
+    async with engine.connect() as conn:
+        try:
+            await conn.execute(update(Chat).where(false()).values(id=Chat.id))
+        finally:
+            await conn.rollback()
 
 
 @asynccontextmanager

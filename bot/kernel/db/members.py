@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.kernel.actor import Actor
 from bot.kernel.db import confirmations
-from bot.kernel.db.chats import ensure_chat
+from bot.kernel.db.chats import ensure_chat, get_chat
 from bot.kernel.db.models import Chat, Partner
 from bot.kernel.db.partners import (
     COUPLE_GROUP_SIZE,
@@ -18,6 +18,14 @@ from bot.kernel.db.partners import (
     ensure_partner,
     find_partner,
 )
+
+
+class NotAMemberError(Exception):
+    """An update from a group the bot has no row for and is not in: nothing is stored for it."""
+
+    def __init__(self, chat_id: int) -> None:
+        super().__init__(f"the bot is not a member of chat {chat_id}")
+        self.chat_id = chat_id
 
 
 @dataclass
@@ -45,9 +53,15 @@ async def meet(session: AsyncSession, actor: Actor, *, default_timezone: str, no
     """Register the group and the member who acted, as the update's first step."""
     if not actor.in_group:
         return Met(None, None)
-    # A chat we have no row for (we missed the bot's arrival, or the couple used /forget)
-    # starts on the default settings, evenings included.
-    chat = await ensure_chat(session, actor.chat_id, timezone=default_timezone, now=now)
+    chat = await get_chat(session, actor.chat_id)
+    if chat is None:
+        # A chat we have no row for: we missed the bot's arrival, the couple used /forget, or
+        # the update is not from Telegram at all. Only a group the bot is really in (asked
+        # once, here) gets a row, on the default settings, evenings included; anything else
+        # stores nothing, so no stranger's chat is planned daily.
+        if not await actor.bot_is_member():
+            raise NotAMemberError(actor.chat_id)
+        chat = await ensure_chat(session, actor.chat_id, timezone=default_timezone, now=now)
     if actor.user_id is None or actor.is_bot:
         return Met(chat, None)
     partner, known = await find_partner(session, actor.chat_id, actor.user_id, actor.name)

@@ -10,6 +10,7 @@ from bot.kernel.actor import Actor
 from bot.kernel.services import Ctx
 
 GROUP_TYPES = (TgChat.GROUP, TgChat.SUPERGROUP)
+PRESENT = (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER)
 
 
 def actor_of(update: Update, ctx: Ctx) -> Actor | None:
@@ -34,6 +35,15 @@ def actor_of(update: Update, ctx: Ctx) -> Actor | None:
         except TelegramError:
             return None
 
+    async def bot_is_member() -> bool:
+        try:
+            member = await ctx.bot.get_chat_member(tg_chat.id, ctx.bot.id)
+        except TelegramError:
+            return False  # no such chat, or not one the bot may look into
+        return member.status in PRESENT or (
+            member.status == ChatMember.RESTRICTED and bool(getattr(member, "is_member", False))
+        )
+
     return Actor(
         chat_id=tg_chat.id,
         user_id=user_id,
@@ -42,6 +52,7 @@ def actor_of(update: Update, ctx: Ctx) -> Actor | None:
         is_bot=bool(tg_user and tg_user.is_bot),
         is_admin=is_admin,
         member_count=member_count,
+        bot_is_member=bot_is_member,
     )
 
 

@@ -9,12 +9,23 @@ import logging
 from aiohttp import web
 from telegram import Update
 
-from bot.kernel.db.engine import ping
+from bot.kernel.db.engine import ping, probe_write
 from bot.kernel.services import BotApp, Services
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
+
+
+def looks_like_update(data: object) -> bool:
+    """Whether JSON has an Update's shape: an object with an integer update_id, whose every
+    other field is an object (an Update's fields are all Telegram objects)."""
+    if not isinstance(data, dict):
+        return False
+    update_id = data.get("update_id")
+    if not isinstance(update_id, int) or isinstance(update_id, bool):
+        return False
+    return all(isinstance(value, dict) for key, value in data.items() if key != "update_id")
 
 
 class WebhookServer:
@@ -53,14 +64,25 @@ class WebhookServer:
         if not self._secret or not hmac.compare_digest(given.encode(), self._secret.encode()):
             log.warning("webhook request with a wrong or missing secret token refused")
             return web.Response(status=403)
-        try:
-            data = await request.json()
-            update = Update.de_json(data, self._app.bot)
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError):
-            log.warning("webhook request with a malformed body refused")
+        update = await self._update_of(request)
+        if update is None:
+            log.warning("webhook request with a body that is not an update refused")
             return web.Response(status=400)
         await self._app.update_queue.put(update)
         return web.Response(status=200)
+
+    async def _update_of(self, request: web.Request) -> Update | None:
+        """The body as an Update; None for anything else (bad JSON, or JSON of another shape)."""
+        try:
+            data = await request.json()
+        except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
+            return None
+        if not looks_like_update(data):
+            return None
+        try:
+            return Update.de_json(data, self._app.bot)
+        except Exception:  # any shape PTB cannot read is the sender's mistake, not ours
+            return None
 
     async def _health(self, _request: web.Request) -> web.Response:
         try:
@@ -68,4 +90,9 @@ class WebhookServer:
         except Exception as exc:
             log.warning("health check: database unreachable: %s", type(exc).__name__)
             return web.json_response({"ok": False, "database": "unreachable"}, status=503)
+        try:
+            await probe_write(self._services.engine)
+        except Exception as exc:
+            log.warning("health check: database refuses writes: %s", type(exc).__name__)
+            return web.json_response({"ok": False, "database": "read-only"}, status=503)
         return web.json_response({"ok": True, "database": "ok"})
