@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.features.settings.rules import Overview
+from bot.features.settings.rules import Overview, Skip
 from bot.features.settings.service import Changed
 from bot.schedule.parse import Problem
 from bot.schedule.slots import Slot
@@ -115,13 +115,17 @@ def resumed(texts: Texts) -> Done[tuple[bool, Slot | None]]:
     return render
 
 
-def skipped(texts: Texts) -> Done[Slot | None]:
-    """/skip: which evening is off, or nothing to skip."""
-    return lambda slot, view, now: (
-        texts.render_html("settings.nothing_to_skip")
-        if slot is None
-        else texts.render_html("settings.skipped", when=when_words(texts, slot, now, view.zone))
-    )
+def skipped(texts: Texts) -> Done[Skip]:
+    """/skip: which evening is off, that it already was, or nothing to skip."""
+
+    def render(skip: Skip, view: Overview, now: datetime) -> str:
+        if skip.slot is None:
+            return texts.render_html("settings.nothing_to_skip")
+        when = when_words(texts, skip.slot, now, view.zone)
+        key = "settings.already_skipped" if skip.already else "settings.skipped"
+        return texts.render_html(key, when=when)
+
+    return render
 
 
 def nudges_answer(texts: Texts) -> Done[str]:
