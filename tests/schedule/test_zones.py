@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,7 +24,7 @@ WINTER, SUMMER = datetime(2026, 1, 15, tzinfo=UTC), datetime(2026, 7, 15, tzinfo
 def offsets(zone: str) -> set[float]:
     tz = ZoneInfo(zone)
     return {
-        (day.astimezone(tz).utcoffset() or UTC.utcoffset(None)).total_seconds() / 3600  # type: ignore[union-attr]
+        (day.astimezone(tz).utcoffset() or timedelta()).total_seconds() / 3600
         for day in (WINTER, SUMMER)
     }
 
