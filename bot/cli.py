@@ -47,6 +47,12 @@ def _parser(texts: Texts) -> argparse.ArgumentParser:
     emulator.add_argument(
         "--token", default="123456:TEST-TOKEN", help=texts.render("cli.help.token")
     )
+    emulator.add_argument(
+        "--bot-username", default="QualityTimeBot", help=texts.render("cli.help.bot_username")
+    )
+    emulator.add_argument(
+        "--no-privacy", action="store_true", help=texts.render("cli.help.no_privacy")
+    )
     return parser
 
 
@@ -75,7 +81,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "emulator":
             from bot.emulator.__main__ import main as emulator_main
 
-            emulator_main(["--host", args.host, "--port", str(args.port), "--token", args.token])
+            options = ["--host", args.host, "--port", str(args.port), "--token", args.token]
+            options += ["--bot-username", args.bot_username]
+            emulator_main([*options, "--no-privacy"] if args.no_privacy else options)
             return 0
         if command == "demo":
             from bot.demo import main as demo_main

@@ -200,7 +200,8 @@ async def test_export_sends_every_section_as_json_without_any_message_text(
     caption = await command(bot, couple.chat, couple.sam, "/export")
 
     [(name, payload)] = bot.emulator.documents(couple.chat.id)
-    assert name == f"quality-time-export-{couple.chat.id}.json"
+    assert name == f"quality-time-export-group{-couple.chat.id}.json"
+    assert "--" not in name
     assert caption.caption is not None and "no message text" in caption.caption
     assert SECRET.encode() not in payload
     data = json.loads(payload)

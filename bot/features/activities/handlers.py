@@ -29,6 +29,13 @@ async def on_activity(update: Update, ctx: Ctx) -> None:
     if any(w not in rules.FILTER_WORDS for w in words):
         await message.reply_text(texts.render_html("activities.unknown_filter"))
         return
+    clash = rules.conflicting(words)
+    if clash is not None:
+        first, second = clash
+        await message.reply_text(
+            texts.render_html("activities.filters_conflict", first=first, second=second)
+        )
+        return
     offered = await service.suggest(ctx.services, actor, rules.filters_from(words))
     if not offered.activities:
         await message.reply_text(texts.render_html("activities.none_fit"))

@@ -131,6 +131,22 @@ def filters_from(words: list[str]) -> Filters:
     return merged
 
 
+def conflicting(words: list[str]) -> tuple[str, str] | None:
+    """Two /activity words that ask for different things of one kind ("home out"), if any."""
+    seen: dict[str, tuple[str, object]] = {}
+    for word in words:
+        found = FILTER_WORDS.get(word)
+        if found is None:
+            continue
+        for name, value in vars(found).items():
+            if value is None:
+                continue
+            first = seen.setdefault(name, (word, value))
+            if first[1] != value:
+                return first[0], word
+    return None
+
+
 class ChatTaste(Protocol):
     """What choosing activities reads about a chat."""
 

@@ -89,4 +89,10 @@ async def export(services: Services, actor: Actor) -> Export | None:
         **data,
     }
     payload = json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
-    return Export(f"quality-time-export-{actor.chat_id}.json", payload)
+    return Export(export_name(actor.chat_id), payload)
+
+
+def export_name(chat_id: int) -> str:
+    """``quality-time-export-group4000000004.json``: groups' ids are negative, without a dash."""
+    kind = "group" if chat_id < 0 else "chat"
+    return f"quality-time-export-{kind}{abs(chat_id)}.json"

@@ -52,14 +52,26 @@ def resume(chat: ChatSchedule, now: datetime) -> Slot | None:
     return reschedule(chat, now)
 
 
-def skip_next(chat: ChatSchedule, now: datetime) -> Slot | None:
-    """Skip the next evening prompt only; return the slot that was skipped."""
+@dataclass(frozen=True)
+class Skip:
+    """What /skip (or the Skip button) did: the evening that is off, and whether it already was."""
+
+    slot: Slot | None
+    already: bool = False
+
+
+def skip_next(chat: ChatSchedule, now: datetime) -> Skip:
+    """Skip the next evening prompt only; skipping it again changes nothing (idempotent)."""
+    skipped = chat.skip_date
+    chat.skip_date = None
     slot = upcoming(chat, now)
     if slot is None:
-        return None
+        chat.skip_date = skipped
+        return Skip(None)
+    already = slot.local_date == skipped
     chat.skip_date = slot.local_date
     reschedule(chat, now)
-    return slot
+    return Skip(slot, already)
 
 
 def press(chat: ChatSchedule, action: str, now: datetime) -> None:

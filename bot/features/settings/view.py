@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.features.settings.rules import Overview
+from bot.features.settings.rules import Overview, Skip
 from bot.features.settings.service import Changed
 from bot.schedule.parse import Problem
 from bot.schedule.slots import Slot
@@ -20,7 +20,13 @@ from bot.schedule.words import (
     short_date,
     when_words,
 )
-from bot.schedule.zones import ZoneAmbiguous, ZoneMatch, ZoneResult
+from bot.schedule.zones import (
+    OffsetNotKept,
+    ZoneAmbiguous,
+    ZoneMatch,
+    ZoneResult,
+    zone_label,
+)
 from bot.texts import Texts
 
 T = TypeVar("T")
@@ -48,7 +54,7 @@ def time_set(texts: Texts) -> Done[Slot | None]:
     return lambda slot, view, now: texts.render_html(
         "settings.time_set",
         time=clock_time(view.minute),
-        zone=view.zone,
+        zone=zone_label(view.zone),
         next=next_of(texts, slot, view, now),
     )
 
@@ -61,7 +67,7 @@ def days_set(texts: Texts) -> Done[Slot | None]:
 
 
 def zone_answer(texts: Texts) -> Done[tuple[ZoneResult | None, Slot | None]]:
-    """/timezone: set, ambiguous, a suggestion, not found, or nothing given."""
+    """/timezone: set (and how it was read), ambiguous, a suggestion, not found, or nothing."""
 
     def render(
         outcome: tuple[ZoneResult | None, Slot | None], view: Overview, now: datetime
@@ -70,11 +76,21 @@ def zone_answer(texts: Texts) -> Done[tuple[ZoneResult | None, Slot | None]]:
         if found is None:
             return texts.render_html("settings.zone_missing")
         if isinstance(found, ZoneMatch):
+            return zone_set(texts, found, view, next_of(texts, slot, view, now))
+        if isinstance(found, OffsetNotKept):
+            if not found.city:
+                return texts.render_html(
+                    "settings.zone_offset_not_kept_no_city",
+                    offset=found.label,
+                    earlier=found.earlier,
+                    later=found.later,
+                )
             return texts.render_html(
-                "settings.zone_set",
-                zone=found.name,
-                time=clock_time(view.minute),
-                next=next_of(texts, slot, view, now),
+                "settings.zone_offset_not_kept",
+                offset=found.label,
+                city=found.city,
+                earlier=found.earlier,
+                later=found.later,
             )
         if isinstance(found, ZoneAmbiguous):
             return texts.render_html(
@@ -93,6 +109,38 @@ def zone_answer(texts: Texts) -> Done[tuple[ZoneResult | None, Slot | None]]:
         return texts.render_html("settings.zone_not_found", given=found.given[:40])
 
     return render
+
+
+def zone_set(texts: Texts, found: ZoneMatch, view: Overview, next_line: str) -> str:
+    """The new zone, with how an abbreviation or an offset was read."""
+    zone, time = zone_label(found.name), clock_time(view.minute)
+    if found.via == "abbreviation":
+        return texts.render_html(
+            "settings.zone_set_abbreviation",
+            given=found.given[:40],
+            city=found.city,
+            zone=zone,
+            time=time,
+            next=next_line,
+        )
+    if found.via == "offset" and found.city:
+        return texts.render_html(
+            "settings.zone_set_offset", zone=zone, city=found.city, time=time, next=next_line
+        )
+    if found.via == "offset":
+        return texts.render_html(
+            "settings.zone_set_offset_no_city", zone=zone, time=time, next=next_line
+        )
+    if found.via == "odd_offset":
+        return texts.render_html(
+            "settings.zone_set_odd_offset",
+            offset=found.offset,
+            city=found.city,
+            zone=zone,
+            time=time,
+            next=next_line,
+        )
+    return texts.render_html("settings.zone_set", zone=zone, time=time, next=next_line)
 
 
 def paused(texts: Texts) -> Done[date | None]:
@@ -115,13 +163,17 @@ def resumed(texts: Texts) -> Done[tuple[bool, Slot | None]]:
     return render
 
 
-def skipped(texts: Texts) -> Done[Slot | None]:
-    """/skip: which evening is off, or nothing to skip."""
-    return lambda slot, view, now: (
-        texts.render_html("settings.nothing_to_skip")
-        if slot is None
-        else texts.render_html("settings.skipped", when=when_words(texts, slot, now, view.zone))
-    )
+def skipped(texts: Texts) -> Done[Skip]:
+    """/skip: which evening is off, that it already was, or nothing to skip."""
+
+    def render(skip: Skip, view: Overview, now: datetime) -> str:
+        if skip.slot is None:
+            return texts.render_html("settings.nothing_to_skip")
+        when = when_words(texts, skip.slot, now, view.zone)
+        key = "settings.already_skipped" if skip.already else "settings.skipped"
+        return texts.render_html(key, when=when)
+
+    return render
 
 
 def nudges_answer(texts: Texts) -> Done[str]:
@@ -163,7 +215,7 @@ def overview_text(texts: Texts, view: Overview, now: datetime) -> str:
         "settings.overview",
         time=clock_time(view.minute),
         days=days_label(texts, view.days),
-        zone=view.zone,
+        zone=zone_label(view.zone),
         state=state,
         next=next_line(texts, view.next_slot, now, view.zone),
     )

@@ -1,0 +1,41 @@
+"""/activity with filters that contradict each other says which ones, instead of picking one."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.features.activities.rules import conflicting
+from tests.conftest import Couple, RunningBot
+from tests.couple_evening import press_time
+
+
+async def test_activity_home_out_names_the_two_filters_that_conflict(
+    bot: RunningBot, couple: Couple
+) -> None:
+    answer = await press_time(bot, couple, "/activity home out")
+
+    assert "“home” and “out”" in answer
+    assert "/activity home or /activity out" in answer
+    assert "An idea for the two of you" not in answer
+
+
+@pytest.mark.parametrize(
+    ("words", "clash"),
+    [
+        (["home", "out"], ("home", "out")),
+        (["free", "calm", "cheap"], ("free", "cheap")),
+        (["calm", "short", "active"], ("calm", "active")),
+        (["home", "outside"], ("home", "outside")),
+    ],
+)
+def test_two_words_of_one_kind_with_different_values_conflict(
+    words: list[str], clash: tuple[str, str]
+) -> None:
+    assert conflicting(words) == clash
+
+
+@pytest.mark.parametrize(
+    "words", [[], ["free", "home"], ["short", "quick"], ["out", "outside"], ["free", "free"]]
+)
+def test_words_that_agree_or_narrow_different_things_do_not_conflict(words: list[str]) -> None:
+    assert conflicting(words) is None
