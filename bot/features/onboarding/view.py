@@ -6,13 +6,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.features.onboarding.service import Consent, Evening, Joined, Question
 from bot.schedule.times import format_minute
+from bot.schedule.zones import zone_label
 from bot.texts import Texts
 
 
 def greeting(texts: Texts, joined: Joined) -> str:
     """Hello to a new group, or welcome back to one the bot was in before."""
     key = "onboarding.greeting" if joined.new else "onboarding.welcome_back"
-    text = texts.render_html(key, time=format_minute(joined.minute), zone=joined.zone)
+    text = texts.render_html(key, time=format_minute(joined.minute), zone=zone_label(joined.zone))
     if joined.crowded:
         text += "\n\n" + texts.render_html("onboarding.crowded_group")
     return text
@@ -21,7 +22,7 @@ def greeting(texts: Texts, joined: Joined) -> str:
 def help_text(texts: Texts, evening: Evening) -> str:
     """The commands and how to answer, with the chat's evening time."""
     return texts.render_html(
-        "onboarding.help", time=format_minute(evening.minute), zone=evening.zone
+        "onboarding.help", time=format_minute(evening.minute), zone=zone_label(evening.zone)
     )
 
 
