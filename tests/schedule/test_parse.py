@@ -137,7 +137,8 @@ def test_any_argument_gives_a_value_or_a_renderable_message_never_a_crash(
         assert len(rendered) < 400
 
 
-@settings(max_examples=200, deadline=None)
+# Each miss is compared with some 30,000 city names: fewer examples than the parsers' tests.
+@settings(max_examples=60, deadline=None)
 @given(text=st.text(max_size=60))
 def test_any_time_zone_text_resolves_or_explains(text: str) -> None:
     result = find_zone(text)

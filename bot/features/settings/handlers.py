@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -48,7 +49,8 @@ async def on_time(update: Update, ctx: Ctx) -> None:
 async def on_timezone(update: Update, ctx: Ctx) -> None:
     """Set the couple's time zone from a zone name or a city."""
     arg = _arg(ctx)
-    found = find_zone(arg) if arg.strip() else None
+    # The first city look-up builds the GeoNames index (about a second): off the event loop.
+    found = await asyncio.to_thread(find_zone, arg) if arg.strip() else None
 
     def edit(chat: ChatSettings, now: datetime) -> tuple[ZoneResult | None, Slot | None]:
         slot = rules.set_zone(chat, found.name, now) if isinstance(found, ZoneMatch) else None
