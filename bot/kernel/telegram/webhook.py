@@ -11,6 +11,7 @@ from telegram import Update
 
 from bot.kernel.db.engine import ping, probe_write
 from bot.kernel.services import BotApp, Services
+from bot.kernel.telegram.wellformed import missing_field
 
 log = logging.getLogger(__name__)
 
@@ -80,9 +81,14 @@ class WebhookServer:
         if not looks_like_update(data):
             return None
         try:
-            return Update.de_json(data, self._app.bot)
+            update = Update.de_json(data, self._app.bot)
         except Exception:  # any shape PTB cannot read is the sender's mistake, not ours
             return None
+        missing = missing_field(update)
+        if missing is not None:
+            log.info("webhook update %s lacks %s", update.update_id, missing)
+            return None
+        return update
 
     async def _health(self, _request: web.Request) -> web.Response:
         try:
