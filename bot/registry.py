@@ -21,6 +21,7 @@ from bot.features.privacy import handlers as privacy
 from bot.features.settings import handlers as settings
 from bot.kernel.services import BotApp, Services
 from bot.kernel.telegram.errors import on_error
+from bot.kernel.telegram.flood import flood_handler
 
 # Shown in Telegram's command menu, in this order; descriptions live in prompts/<lang>/commands.yaml.
 MENU = (
@@ -46,6 +47,8 @@ def register(app: BotApp) -> None:
     """Attach all handlers to the application."""
     # The answers' handlers share one batcher of replies, made with the services.
     answers = AnswerHandlers(app.bot_data.services)
+    # Before everything: a chat past its budget of commands and button presses is cut short.
+    app.add_handler(flood_handler(app.bot_data.services.settings.flood_limit), group=-1)
     # Membership and migration first: they change which chat id later handlers should use.
     app.add_handler(
         ChatMemberHandler(onboarding.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
