@@ -43,7 +43,10 @@ class FloodGate:
             return
         if verdict is Verdict.NOTICE:
             # The chat id only: never what anyone wrote.
-            log.info("chat %s is over its flood limit: its commands and buttons wait", chat.id)
+            log.info(
+                "chat %s is over its flood limit: its commands and buttons are dropped for now",
+                chat.id,
+            )
         else:
             log.debug("chat %s: an update dropped (over its flood limit)", chat.id)
         await _tell(update, ctx, chat.id, notice=verdict is Verdict.NOTICE)
