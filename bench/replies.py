@@ -663,7 +663,7 @@ async def bench(
     runner = BotRunner(services)
     progress = Progress(link, len(plan)) if args.rate <= 0 else None
     tracker = Tracker(total=len(plan), progress=progress)
-    runner.app.add_handler(TypeHandler(Update, tracker.on_start), group=-1)
+    runner.app.add_handler(TypeHandler(Update, tracker.on_start), group=-3)
     runner.app.add_handler(TypeHandler(Update, tracker.on_finish), group=1)
     await runner.start()
     profiler = None

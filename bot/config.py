@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     # self-hosted Bot API server or paid broadcasts (up to 1000 messages/s).
     rate_limit: bool = True
     send_concurrency: int = 32
+    # Commands and button presses one chat may send in any minute; past it they are dropped,
+    # with one "slow down" notice a minute. 0 turns the limit off.
+    flood_limit: int = Field(default=15, ge=0)
     # A sender holds the runs it claimed this long; if it dies, another takes them over after.
     send_lease_seconds: float = Field(default=120.0, gt=0)
     # Seconds to wait for Telegram's answer; a send that times out is "maybe sent".

@@ -22,6 +22,7 @@ from bot.features.settings import handlers as settings
 from bot.kernel.services import BotApp, Services
 from bot.kernel.telegram import buttons
 from bot.kernel.telegram.errors import on_error
+from bot.kernel.telegram.flood import flood_handler
 
 # Shown in Telegram's command menu, in this order; descriptions live in prompts/<lang>/commands.yaml.
 MENU = (
@@ -49,7 +50,10 @@ def register(app: BotApp) -> None:
     answers = AnswerHandlers(app.bot_data.services)
     # A member nobody vouched for, in a bigger group: ask the person who added the bot.
     app.bot_data.services.on_stranger = onboarding.asker(app.bot_data.services, app.bot)
-    # Every button press first: data the pressed message does not carry changes nothing.
+    # Before everything: a chat past its budget of commands and button presses is cut short.
+    # (Its own group: in one group PTB runs only the first handler that matches.)
+    app.add_handler(flood_handler(app.bot_data.services.settings.flood_limit), group=-2)
+    # Every button press next: data the pressed message does not carry changes nothing.
     app.add_handler(CallbackQueryHandler(buttons.on_any_button), group=-1)
     # Membership and migration first: they change which chat id later handlers should use.
     app.add_handler(

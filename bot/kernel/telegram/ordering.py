@@ -6,6 +6,11 @@ runs them side by side but promises no order, and order matters within a chat: a
 second reply must see the first one's answer, or both edits race and the status line under the
 prompt can end up showing only one of two answers. So updates of one chat wait for the one before
 them; updates of different chats do not wait for each other.
+
+An update waiting for its chat's earlier ones holds no concurrency slot: it takes one only once
+its turn has come. Otherwise one chat's backlog (a member sending hundreds of commands while its
+replies wait on the group's 20-a-minute send window) would fill every slot with updates doing
+nothing but waiting, and every other chat would queue behind them.
 """
 
 from __future__ import annotations
@@ -20,24 +25,53 @@ from telegram.ext import BaseUpdateProcessor
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
-    """Up to ``max_concurrent_updates`` at once; one chat's updates one after another, in order.
+    """Up to ``running`` updates handled at once; one chat's updates one after another, in order.
 
     Each update queues behind the last update seen for its chat(s). The queue is joined the
     moment PTB hands the update over, in the order PTB took it from its update queue: PTB starts
-    one task per update in that order, and asyncio's semaphore that bounds them lets waiters in
-    first come, first served.
+    one task per update in that order, and with the base class's bound out of the way the
+    hand-over never waits. Only then, its chat's earlier updates done, does an update take one
+    of the ``running`` slots (asyncio's semaphore lets waiters in first come, first served). So
+    a chat holds at most one slot at a time, however long its queue.
+
+    PTB's ``process_update`` (final) takes a slot of the base class's semaphore *before*
+    ``do_process_update``; that bound is set far above any real backlog, and the real one is
+    this class's own semaphore, taken after the wait. ``max_concurrent_updates`` reports the
+    real bound and ``current_concurrent_updates`` the updates in hand (waiting or running).
     """
 
-    __slots__ = ("_last",)
+    __slots__ = ("_last", "_running", "in_hand", "running")
+
+    # The base class's bound: every update handed over and not yet finished counts against it
+    # (waiting ones included), so it must never be what holds an update back.
+    HANDED_OVER_BOUND = 1 << 20
 
     def __init__(self, max_concurrent_updates: int) -> None:
-        super().__init__(max_concurrent_updates)
+        if max_concurrent_updates < 1:
+            raise ValueError("max_concurrent_updates must be a positive integer")
+        # 0 while the base class sizes its semaphore through ``max_concurrent_updates``.
+        self.running = 0
+        super().__init__(self.HANDED_OVER_BOUND)
+        self.running = max_concurrent_updates
+        self._running = asyncio.Semaphore(max_concurrent_updates)
+        self.in_hand = 0
         # Chat id -> a future done when the latest update of that chat so far has been handled.
         self._last: dict[int | None, asyncio.Future[None]] = {}
 
+    @property
+    def max_concurrent_updates(self) -> int:
+        """Updates handled at once (those waiting for their chat's turn not counted)."""
+        return self.running or self.HANDED_OVER_BOUND
+
+    @property
+    def current_concurrent_updates(self) -> int:
+        """Updates handed over and not finished yet: waiting for their turn or being handled."""
+        return self.in_hand
+
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        """Wait for the chat's earlier updates, then handle this one."""
+        """Wait for the chat's earlier updates (holding no slot), then take a slot and handle it."""
         keys = chat_keys(update)
+        self.in_hand += 1
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         # No await before this point: joining the queues happens in arrival order.
         earlier = {self._last[key] for key in keys if key in self._last}
@@ -47,11 +81,13 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         try:
             if earlier:
                 await asyncio.wait(earlier)  # never cancels them, unlike awaiting them directly
-            started = True
-            await coroutine
+            async with self._running:
+                started = True
+                await coroutine
         finally:
             if not started and inspect.iscoroutine(coroutine):
                 coroutine.close()  # cancelled while waiting: the update is dropped
+            self.in_hand -= 1
             done.set_result(None)
             for key in keys:
                 if self._last.get(key) is done:

@@ -20,7 +20,7 @@ _DEPTH = 8  # an update nests a few levels (a reply's message, its chat); deeper
 
 
 @cache
-def _fields(kind: type[TelegramObject]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _fields(kind: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The constructor's fields: those without a default (Telegram always sends them), and all."""
     parameters = [
         (name, parameter)
