@@ -91,7 +91,7 @@ class Stage:
 
 @pytest.fixture
 async def stage(start_bot: StartBot) -> Stage:
-    bot = await start_bot("webhook", webhook_secret=SECRET)
+    bot = await start_bot("webhook", webhook_secret=SECRET, tick_seconds=3600)
     emu = bot.emulator
     alex, sam = emu.create_user("Alex"), emu.create_user("Sam")
     guest = emu.create_user("Robin")
@@ -106,7 +106,7 @@ async def stage(start_bot: StartBot) -> Stage:
 
 
 @settings(
-    max_examples=40,
+    max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )

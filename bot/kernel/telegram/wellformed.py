@@ -12,24 +12,30 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterator
-from functools import cache
 
 from telegram import TelegramObject
 
 _DEPTH = 8  # an update nests a few levels (a reply's message, its chat); deeper is not Telegram's
 
 
-@cache
-def _fields(kind: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The constructor's fields: those without a default (Telegram always sends them), and all."""
-    parameters = [
-        (name, parameter)
-        for name, parameter in inspect.signature(kind.__init__).parameters.items()
-        if name not in ("self", "api_kwargs")
-        and parameter.kind not in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD)
-    ]
-    required = tuple(n for n, p in parameters if p.default is inspect.Parameter.empty)
-    return required, tuple(n for n, _ in parameters)
+# Each class's fields, read once from its constructor.
+_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _fields(obj: TelegramObject) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The object's fields: those without a default (Telegram always sends them), and all."""
+    kind = type(obj)
+    key = f"{kind.__module__}.{kind.__qualname__}"
+    if key not in _FIELDS:
+        parameters = [
+            (name, parameter)
+            for name, parameter in inspect.signature(kind).parameters.items()
+            if name != "api_kwargs"
+            and parameter.kind not in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD)
+        ]
+        required = tuple(n for n, p in parameters if p.default is inspect.Parameter.empty)
+        _FIELDS[key] = (required, tuple(n for n, _ in parameters))
+    return _FIELDS[key]
 
 
 def _children(value: object) -> Iterator[TelegramObject]:
@@ -44,7 +50,7 @@ def missing_field(obj: TelegramObject, depth: int = 0) -> str | None:
     """The first required field that is None, as ``Class.field``; None when the object is whole."""
     if depth > _DEPTH:
         return f"{type(obj).__name__} (nested too deep)"
-    required, names = _fields(type(obj))
+    required, names = _fields(obj)
     for name in required:
         if getattr(obj, name, None) is None:
             return f"{type(obj).__name__}.{name}"
