@@ -2,7 +2,7 @@
 
 A member (a partner or a guest: the budget is the chat's) sending hundreds of ``/exercise`` would
 otherwise get hundreds of answers, dripping out at Telegram's 20 a minute into a group. This
-handler runs first (group -1) for every update and, past the chat's budget
+handler runs first (group -2) for every update and, past the chat's budget
 (``bot.kernel.telegram.budget``), drops the update with ``ApplicationHandlerStop``: the first
 one dropped in a window gets one short "slow down" notice (a message, or the toast of the
 pressed button); later ones get silence (a pressed button is answered without a word, so its
@@ -79,5 +79,5 @@ def counts(update: Update, bot_username: str | None) -> bool:
 
 
 def flood_handler(limit: int) -> TypeHandler[Update, Ctx, None]:
-    """The handler to register in group -1, before every other one; 0 turns the limit off."""
+    """The handler to register first (group -2), before every other one; 0 turns the limit off."""
     return TypeHandler(Update, FloodGate(limit))
