@@ -130,16 +130,21 @@ async def _migrate(settings: Settings) -> int:
 
 
 async def _prepare(services: object) -> None:
+    from bot.kernel.db.engine import DatabaseError
     from bot.kernel.db.urls import shown_url
     from bot.kernel.services import Services
 
     assert isinstance(services, Services)
     try:
         await prepare_database(services)
-    except OSError as exc:
+    except (OSError, DatabaseError) as exc:
+        # The driver's own words (a refused login, a missing database), first line only: the
+        # wrapper's text adds the SQL and a link, never the password, but is no help here.
+        cause = exc.orig if isinstance(exc, DatabaseError) and exc.orig is not None else exc
+        reason = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
         url = shown_url(services.settings.database_url)
         raise StartupError(
-            services.texts.render("cli.database_unreachable", url=url, reason=str(exc))
+            services.texts.render("cli.database_unreachable", url=url, reason=reason)
         ) from None
 
 

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from bot.cli import main
 from bot.config import Settings
@@ -105,3 +106,27 @@ def test_a_url_without_secrets_is_shown_as_it_is() -> None:
 def test_a_url_sqlalchemy_cannot_read_shows_only_its_scheme() -> None:
     assert shown_url(f"postgresql://couple:{PASSWORD}@db:54:32/qt") == "postgresql://"
     assert shown_url(f"couple:{PASSWORD} db") == ""
+
+
+@pytest.mark.postgres
+@pytest.mark.usefixtures("clean_process")
+def test_a_refused_database_login_gives_one_line_without_the_password(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server = os.environ.get("TEST_DATABASE_URL")
+    if not server:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    parts = make_url(server)
+    url = parts.set(username="nobody_we_know", password=PASSWORD).render_as_string(
+        hide_password=False
+    )
+    monkeypatch.setenv("DATABASE_URL", url)
+
+    code = main(["migrate"])
+
+    captured = capsys.readouterr()
+    shown = (captured.out + captured.err).strip()
+    assert code == 2
+    assert len(shown.splitlines()) == 1
+    assert "nobody_we_know" in shown and "Traceback" not in shown
+    assert PASSWORD not in shown
