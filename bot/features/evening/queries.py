@@ -83,21 +83,6 @@ async def add_runs(session: AsyncSession, new: Sequence[NewRun]) -> set[tuple[in
     return {(chat_id, local_date) for chat_id, local_date in result.all()}
 
 
-async def add_run(
-    session: AsyncSession,
-    *,
-    chat_id: int,
-    local_date: date,
-    due_at: datetime,
-    status: str,
-    reason: str | None = None,
-    kind: str = "prompt",
-) -> bool:
-    """Insert a run unless that chat already has one for that date; True when inserted."""
-    run = NewRun(chat_id, local_date, due_at, status, reason, kind)
-    return bool(await add_runs(session, [run]))
-
-
 @dataclass(frozen=True)
 class Claimed:
     """A run this sender now holds the lease on."""

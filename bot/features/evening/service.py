@@ -30,6 +30,7 @@ from bot.features.evening.rules import (
 )
 from bot.kernel.db import chats as chat_queries
 from bot.kernel.db import uses
+from bot.kernel.db.models import Chat
 from bot.kernel.services import Services, Session
 from bot.library.activities import ActivityPick
 from bot.library.picker import History, Pick, pick, seed_for
@@ -217,7 +218,7 @@ async def record(services: Services, done: Sequence[tuple[Prepared, Sent]], owne
 
 
 def _record_post(
-    session: Session, chat: Any, job: Prepared, message_id: int, now: datetime
+    session: Session, chat: Chat, job: Prepared, message_id: int, now: datetime
 ) -> dict[str, Any]:
     """Remember the post (for answers) or the offer, and the library use; return run changes."""
     if job.offer is not None:
