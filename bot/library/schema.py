@@ -37,6 +37,17 @@ class Category(StrEnum):
     TEAM = "team"
 
 
+class Deck(StrEnum):
+    """Opt-in decks: off until a couple turns them on with /decks. No deck = the everyday library."""
+
+    INTIMACY = "intimacy"
+    PARENTING = "parenting"
+    FAMILY = "family"
+    FAITH = "faith"
+    HEALTH = "health"
+    MONEY = "money"
+
+
 class Mode(StrEnum):
     TALK = "talk"
     WRITE = "write"
@@ -135,29 +146,42 @@ class _Entry(BaseModel):
     id: Slug
 
 
-class Prompt(_Entry):
+class _Talk(_Entry):
+    """What prompts and exercises share: where they belong and how charged they are."""
+
+    category: Category
+    depth: Depth
+    # An opt-in deck (None = the everyday library).
+    deck: Deck | None = None
+    # Charged ground (exes, money conflict, desire, family of origin, loss, an unfair share):
+    # never before the couple opts in, never in their first two weeks.
+    sensitive: Annotated[bool, Field(strict=True)] = False
+
+
+class Prompt(_Talk):
     """One question or invitation for both partners."""
 
     kind: ClassVar[Kind] = Kind.PROMPT
 
-    category: Category
-    depth: Depth
     mode: Mode | None = None
     text: Annotated[str, _text(200)]
     follow_up: Annotated[str, _text(140)] | None = None
 
 
-class Exercise(_Entry):
+class Exercise(_Talk):
     """A guided communication exercise in ordered steps."""
 
     kind: ClassVar[Kind] = Kind.EXERCISE
 
     title: Annotated[str, _text(60)]
-    category: Category
-    depth: Depth
     minutes: Annotated[int, Field(strict=True, ge=3, le=120)]
     why: Annotated[str, _text(200)] | None = None
     steps: Annotated[tuple[Step, ...], Field(min_length=2, max_length=8)]
+    # Timed turns: each partner speaks this many minutes while the other listens.
+    turn_minutes: Annotated[int, Field(strict=True, ge=1, le=30)] | None = None
+    # A series spread over several evenings (e.g. the 36 questions): its name and this part.
+    series: Slug | None = None
+    part: Annotated[int, Field(strict=True, ge=1, le=10)] | None = None
 
 
 class Activity(_Entry):
@@ -165,8 +189,12 @@ class Activity(_Entry):
 
     kind: ClassVar[Kind] = Kind.ACTIVITY
 
-    title: Annotated[str, _text(60)]
+    title: Annotated[str, _text(60)]  # a noun phrase: "A swim together", "Stargazing"
+    # A whole sentence offering it: "Fancy a swim together?" (templates never build one).
+    invitation: Annotated[str, _text(140)] | None = None
     description: Annotated[str, _text(280)]
+    # How to do it apart (a video call, a watch party, letters): preferred with /distance on.
+    apart: Annotated[str, _text(280)] | None = None
     minutes: Minutes
     cost: Cost
     place: Place
@@ -190,6 +218,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "category": tuple(Category),
     "depth": tuple(str(d) for d in DEPTHS),
     "mode": tuple(Mode),
+    "deck": tuple(Deck),
     "cost": tuple(Cost),
     "place": tuple(Place),
     "energy": tuple(Energy),
