@@ -138,7 +138,7 @@ def test_unknown_fields_are_named_with_a_suggestion_or_the_allowed_ones(
         "exercises.yaml:8:5: prompt 'dream-house': unknown field 'folow_up'; "
         "did you mean 'follow_up'?",
         "exercises.yaml:28:5: activity 'phone-free-walk': unknown field 'labels' (allowed: id, "
-        "title, description, minutes, cost, place, energy, season, tags)",
+        "title, invitation, description, apart, minutes, cost, place, energy, season, tags)",
     ]
 
 
@@ -357,7 +357,7 @@ def test_every_problem_is_collected_in_one_run(tmp_path: Path, texts: Texts) -> 
     assert problems(tmp_path, text, texts) == [
         "exercises.yaml:4:5: prompt 'first-prompt': depth must be 1, 2 or 3 (got 0)",
         "exercises.yaml:6:5: prompt 'first-prompt': unknown field 'extra' (allowed: id, "
-        "category, depth, mode, text, follow_up)",
+        "category, depth, deck, sensitive, mode, text, follow_up)",
         "exercises.yaml:7:5: prompt 'second-prompt': missing field 'category'",
         "exercises.yaml:9:5: prompt 'second-prompt': text must be text (got 42)",
         "exercises.yaml:11:5: exercise 'first-prompt': this id is already used by the prompt "
