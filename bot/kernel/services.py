@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.kernel.actor import Actor
 from bot.kernel.db.engine import Engine, Session, SessionMaker
 from bot.kernel.db.members import Meeting, meet
+from bot.kernel.metrics import Metrics
 from bot.library.holder import LibraryHolder
 from bot.texts import Texts
 
@@ -30,6 +31,8 @@ class Services:
     texts: Texts
     library: LibraryHolder
     clock: Clock
+    # The operator's metrics, in a registry of this bot's own (bot.kernel.metrics).
+    metrics: Metrics = field(default_factory=Metrics)
     # What features made with the services and must release with them (e.g. the answers'
     # batcher and its SQLite writer), closed first to last before the engine.
     on_close: list[Callable[[], Awaitable[None]]] = field(default_factory=list)

@@ -42,6 +42,7 @@ async def on_activity(update: Update, ctx: Ctx) -> None:
         return
     text, keyboard = single_offer(texts, offered.activities[0])
     posted = await ctx.bot.send_message(message.chat.id, text, reply_markup=keyboard)
+    ctx.services.metrics.activity_offered("command")
     await service.suggested(ctx.services, message.chat.id, offered, words, posted.message_id)
 
 
@@ -67,15 +68,18 @@ async def on_offer_button(update: Update, ctx: Ctx) -> None:
     else:
         await query.answer()
     if pressed.another is not None:
+        ctx.services.metrics.activity_chosen("another")
         text, keyboard = single_offer(texts, pressed.another)
         await edit_in_place(query.edit_message_text(text, reply_markup=keyboard))
     elif pressed.edit == "activities.chosen":
+        ctx.services.metrics.activity_chosen("chosen")
         await edit_in_place(
             query.edit_message_text(
                 texts.render_html("activities.chosen", title=title), reply_markup=None
             )
         )
     elif pressed.edit is not None:
+        ctx.services.metrics.activity_chosen("declined")
         await edit_in_place(
             query.edit_message_text(texts.render_html("activities.declined"), reply_markup=None)
         )
@@ -99,6 +103,7 @@ async def on_follow_up_button(update: Update, ctx: Ctx) -> None:
     if said == "already":
         await query.answer(texts.render("activities.already_answered"))
         return
+    ctx.services.metrics.follow_up(outcome)
     key = _FOLLOW_UP_ANSWERS.get(outcome, "activities.skipped")
     await query.answer(plain(texts.render(key)))
     await edit_in_place(query.edit_message_text(texts.render_html(key), reply_markup=None))

@@ -42,6 +42,7 @@ class AnswerHandlers:
         if result.state is None:
             return  # nothing new: the status line stands
         state = result.state
+        ctx.services.metrics.answered(seen.how)
         log.debug("answer recorded in chat %s (post %s, %s)", seen.chat_id, state.post_id, seen.how)
         rendered = _render(ctx, state)
         if rendered is not None:
@@ -74,6 +75,8 @@ class AnswerHandlers:
                 "answers.in_person_thanks" if state.changed else "answers.already_in_person"
             )
         )
+        if state.changed:
+            ctx.services.metrics.answered("in_person")
         rendered = _render(ctx, state)
         if state.changed and rendered is not None:
             await _edit_status(ctx, chat_id, message_id, *rendered)

@@ -241,6 +241,12 @@ class Sender:
         # Counted once written: a write that failed and is tried again must not count twice.
         for job, outcome in done:
             result.outcomes[outcome.kind] += 1
+            self.services.metrics.evening_send(
+                outcome.kind,
+                due_at=job.prepared.claim.due_at,
+                now=self.services.clock.now(),
+                offer=job.prepared.offer is not None,
+            )
             if job.prepared.claim.recovered:
                 result.outcomes["recovered"] += 1
 
