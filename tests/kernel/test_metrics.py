@@ -150,6 +150,7 @@ async def test_polling_metrics_port_counts_quiet_evenings_offers_choices_and_fol
     follow_up = await evening(bot, 6)
     assert follow_up is not None and (follow_up.text or "").startswith("Did you get to")
     await press(bot, couple, follow_up, "fu:done")
+    answered = await scrape(url)
     # The bot was down all evening: day 7's prompt is skipped, not sent hours late.
     bot.clock.set(EVENING + timedelta(days=7, hours=4))
     await bot.runner.evening.tick()
@@ -162,7 +163,7 @@ async def test_polling_metrics_port_counts_quiet_evenings_offers_choices_and_fol
     assert moved(start, offered, "quality_time_activity_choices_total", choice="chosen") == 1
     assert moved(offered, end, "quality_time_activity_follow_ups_total", event="asked") == 1
     assert moved(offered, end, "quality_time_activity_follow_ups_total", event="done") == 1
-    assert moved(offered, end, "quality_time_prompts_skipped_late_total") == 1
+    assert moved(answered, end, "quality_time_prompts_skipped_late_total") == 1
     calls = "quality_time_telegram_calls_total"
     assert moved(start, end, calls, method="getUpdates", outcome="ok") >= 1
 
