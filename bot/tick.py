@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
 from bot.features.activities.jobs import send_follow_ups
@@ -38,16 +39,16 @@ class EveningJob:
 
     async def tick(self) -> TickResult:
         """Plan every due chat (in batches), then send every due run."""
-        metrics = self.services.metrics
-        with metrics.tick_timer():
-            total = await self.plan_due()
-            sent = await self.sender.send_due()
-            bot = self.sender.bot
-            # Smaller duties after the prompts, each claimed atomically so replicas share them.
-            metrics.nudged(await send_nudges(self.services, bot))
-            metrics.follow_up("asked", await send_follow_ups(self.services, bot))
-            await send_recaps(self.services, bot)
-            await self.count()
+        started, metrics = time.perf_counter(), self.services.metrics
+        total = await self.plan_due()
+        sent = await self.sender.send_due()
+        bot = self.sender.bot
+        # Smaller duties after the prompts, each claimed atomically so replicas share them.
+        metrics.nudged(await send_nudges(self.services, bot))
+        metrics.follow_up("asked", await send_follow_ups(self.services, bot))
+        await send_recaps(self.services, bot)
+        await self.count()
+        metrics.ticked(time.perf_counter() - started)
         if total.chats or sent.outcomes:
             log.info(
                 "tick: planned %d, skipped %d late; send outcomes %s",

@@ -16,7 +16,6 @@ from datetime import datetime
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram
-from prometheus_client.context_managers import Timer
 from prometheus_client.exposition import generate_latest
 
 PREFIX = "quality_time"
@@ -230,9 +229,9 @@ class Metrics:
         name = type(error).__name__ if error is not None else "none"
         self.errors.labels(_label(where), _label(name)).inc()
 
-    def tick_timer(self) -> Timer:
-        """A context manager timing one tick."""
-        return self.tick_seconds.time()
+    def ticked(self, seconds: float) -> None:
+        """One scheduler tick ran to its end in ``seconds``."""
+        self.tick_seconds.observe(seconds)
 
     def census(self, *, active_chats: int, runs_waiting: int) -> None:
         """The gauges the database counts, refreshed once a tick."""
