@@ -15,16 +15,13 @@ import bot.library
 from bot.library import (
     Category,
     Kind,
-    Library,
     LibraryError,
     LibraryHolder,
-    Prompt,
     load_library,
     near_duplicates,
     summary,
     validate_command,
 )
-from bot.library.similarity import similarity
 from bot.texts import Texts, check_references
 
 LIBRARY_DIR = Path(bot.library.__file__).parent
@@ -176,73 +173,6 @@ def test_a_holder_refuses_to_start_on_an_invalid_file(tmp_path: Path, texts: Tex
 
     with pytest.raises(LibraryError):
         LibraryHolder(path, texts)
-
-
-def _prompt(entry_id: str, text: str) -> Prompt:
-    return Prompt(id=entry_id, category="fun", depth=1, text=text)
-
-
-@pytest.mark.parametrize(
-    ("first", "second"),
-    [
-        (
-            "What small thing did your partner do this week that made your day easier?",
-            "What little thing did your partner do this week that made your day easier?",
-        ),
-        (
-            "What would 'enough' look like for you — in time, money, success or anything else?",
-            "What would ‘enough’ look like for you — in time, things, achievement, or rest?",
-        ),
-        (
-            "What is your favourite memory of a trip you took together?",
-            "What is your favourite memory from a trip you took together?",
-        ),
-        (
-            "Which meal reminds you of your childhood?",
-            "What meal reminds each of you of your childhood?",
-        ),
-        (
-            "If you could learn any new skill together, what would it be?",
-            "What new skill would you love to learn together?",
-        ),
-    ],
-)
-def test_rewordings_are_flagged_as_near_duplicates(first: str, second: str) -> None:
-    library = Library(prompts=(_prompt("first-one", first), _prompt("second-one", second)))
-
-    [pair] = near_duplicates(library)
-
-    assert (pair.kind, pair.first, pair.second) == (Kind.PROMPT, "first-one", "second-one")
-
-
-@pytest.mark.parametrize(
-    ("first", "second"),
-    [
-        ("What would your dream house look like?", "What would your dream holiday look like?"),
-        (
-            "What is one thing about your partner's family you admire?",
-            "What is one thing about your partner's work you admire?",
-        ),
-        (
-            "What is your favourite memory of a trip you took together?",
-            "What is your favourite memory of the first month you knew each other?",
-        ),
-        (
-            "If your life together were a book series, what would the next book be called?",
-            "If your life together were a sitcom, what would this week's episode be called?",
-        ),
-        (
-            "Finish the sentence: 'I feel closest to you when…'",
-            "Finish the sentence: 'I feel like we're a really good team when…'",
-        ),
-        (
-            "What's a small habit of your partner's that you secretly love?",
-            "What's a small habit of your own you would like to change?",
-        ),
-    ],
-)
-def test_distinct_questions_on_a_shared_theme_are_not_flagged(first: str, second: str) -> None:
-    assert similarity(first, second) < 0.7
 
 
 def test_near_duplicates_are_only_compared_within_a_kind(tmp_path: Path, texts: Texts) -> None:
