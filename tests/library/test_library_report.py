@@ -42,6 +42,7 @@ SMALL = dedent(
     activities:
       - id: walk
         title: "A walk"
+        invitation: "Fancy a walk?"
         description: "Wander."
         minutes: 15
         cost: free
@@ -49,6 +50,7 @@ SMALL = dedent(
         energy: active
       - id: spa-weekend
         title: "A spa weekend"
+        invitation: "Fancy a spa weekend?"
         description: "Go away."
         minutes: [1440, 2880]
         cost: high
@@ -115,7 +117,7 @@ def test_validate_prints_every_problem_and_exits_one(tmp_path: Path, texts: Text
     assert code == 1
     assert output.splitlines() == [
         "exercises.yaml:4:40: prompt 'deep-one': depth must be 1, 2 or 3 (got 4)",
-        "exercises.yaml:24:5: activity 'spa-weekend': cost must be free, low, medium or high "
+        "exercises.yaml:26:5: activity 'spa-weekend': cost must be free, low, medium or high "
         "(got 'pricey')",
         "Problems found: 2. The library was not loaded.",
     ]
