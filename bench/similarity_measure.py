@@ -69,12 +69,16 @@ def report(name: str, pairs: Sequence[Pair], score: Callable[[str, str], float])
     pos = [s for s, label in scored if label]
     neg = [s for s, label in scored if not label]
     wins = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg)
-    print(f"  chance a rewording outscores a non-rewording (ROC AUC): {wins / (len(pos) * len(neg)):.2f}")
+    print(
+        f"  chance a rewording outscores a non-rewording (ROC AUC): {wins / (len(pos) * len(neg)):.2f}"
+    )
     for step in range(35, 80, 5):
         t = step / 100
         caught = sum(1 for p in pos if p >= t)
         alarms_at = sum(1 for n in neg if n >= t)
-        print(f"  at >= {t:.2f}: catches {caught} of {len(pos)}, {alarms_at} false alarms of {len(neg)}")
+        print(
+            f"  at >= {t:.2f}: catches {caught} of {len(pos)}, {alarms_at} false alarms of {len(neg)}"
+        )
 
 
 def main(argv: Sequence[str]) -> None:

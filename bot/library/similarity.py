@@ -34,7 +34,7 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.library.schema import Entry, Exercise, Kind, Library, Prompt
@@ -121,23 +121,22 @@ def similarity(a: str, b: str, corpus: Sequence[str] = ()) -> float:
     return cosine(first, second)
 
 
-def scores(texts: Sequence[str], threshold: float) -> Iterable[tuple[int, int, float]]:
+def scores(texts: Sequence[str], threshold: float) -> list[tuple[int, int, float]]:
     """Every pair of texts (by index) whose cosine is at least ``threshold``."""
     vectors = TfIdf(texts).vectors()
-    # An inverted index visits only pairs that share an n-gram, each in one pass over it.
+    # An inverted index of the texts seen so far: each text meets only the earlier texts it
+    # shares an n-gram with, and each pair is summed once.
     postings: defaultdict[str, list[tuple[int, float]]] = defaultdict(list)
-    for index, vector in enumerate(vectors):
-        for gram, weight in vector.items():
-            postings[gram].append((index, weight))
-    for i, vector in enumerate(vectors):
+    found: list[tuple[int, int, float]] = []
+    for j, vector in enumerate(vectors):
         dots: defaultdict[int, float] = defaultdict(float)
         for gram, weight in vector.items():
-            for j, other in postings[gram]:
-                if j > i:
-                    dots[j] += weight * other
-        for j in sorted(dots):
-            if dots[j] >= threshold:
-                yield i, j, dots[j]
+            posting = postings[gram]
+            for i, other in posting:
+                dots[i] += weight * other
+            posting.append((j, weight))
+        found.extend((i, j, dot) for i, dot in dots.items() if dot >= threshold)
+    return sorted(found)
 
 
 def entry_text(entry: Entry) -> str:
@@ -160,4 +159,3 @@ def near_duplicates(library: Library, threshold: float = THRESHOLD) -> list[Near
             for i, j, score in scores(texts, threshold)
         )
     return found
-

@@ -74,25 +74,114 @@ def test_the_summary_counts_by_kind_category_depth_and_activity_facets(
     assert summary(load_library(path, texts), texts) == dedent(
         """\
         exercises.yaml: 3 prompts, 1 exercises, 2 activities
-        By category (prompts / exercises):
-          Appreciation: 0 / 1
-          Memories: 0 / 0
-          Dreams & future: 0 / 0
-          Daily life: 0 / 0
-          Feelings: 1 / 0
-          Fun & play: 1 / 0
-          Values: 0 / 0
-          Intimacy & closeness: 0 / 0
-          Us as a team: 1 / 0
-        By depth (prompts / exercises):
-          1 (light): 2 / 0
-          2 (personal): 0 / 1
-          3 (deep): 1 / 0
+        Prompts by category and depth (light / personal / deep; sensitive ones in brackets):
+          Appreciation: 0 / 0 / 0
+          Memories: 0 / 0 / 0
+          Dreams & future: 0 / 0 / 0
+          Daily life: 0 / 0 / 0
+          Feelings: 0 / 0 / 1
+          Fun & play: 1 / 0 / 0
+          Values: 0 / 0 / 0
+          Intimacy & closeness: 0 / 0 / 0
+          Us as a team: 1 / 0 / 0
+          All: 2 / 0 / 1
+        Exercises by category and depth (light / personal / deep; sensitive ones in brackets):
+          Appreciation: 0 / 1 / 0
+          Memories: 0 / 0 / 0
+          Dreams & future: 0 / 0 / 0
+          Daily life: 0 / 0 / 0
+          Feelings: 0 / 0 / 0
+          Fun & play: 0 / 0 / 0
+          Values: 0 / 0 / 0
+          Intimacy & closeness: 0 / 0 / 0
+          Us as a team: 0 / 0 / 0
+          All: 0 / 1 / 0
+        Exercises with timed turns: 0
+        Decks (prompts / exercises):
+          everyday library: 3 / 1
+          intimacy: 0 / 0
+          parenting: 0 / 0
+          family: 0 / 0
+          faith: 0 / 0
+          health: 0 / 0
+          money: 0 / 0
         Activities by cost: free 1, low 0, medium 0, high 1
         Activities by place: home 0, out 2, either 0
         Activities by energy: calm 1, active 1
-        Activities take from 15 to 2880 minutes"""
+        Activities take from 15 to 2880 minutes
+        Activities with a way to do them apart: 0 of 2"""
     )
+
+
+DECKS = dedent(
+    """\
+    prompts:
+      - {id: light-one, category: fun, depth: 1, text: "What made you laugh today?"}
+      - {id: money-one, category: team, depth: 2, deck: money, sensitive: true,
+         text: "What did money feel like in the home you grew up in?"}
+      - {id: money-two, category: team, depth: 3, deck: money, sensitive: true,
+         text: "Which purchase would you each defend to the end?"}
+      - {id: faith-one, category: values, depth: 2, deck: faith, text: "What feels sacred to you?"}
+    exercises:
+      - id: questions-one
+        title: "Thirty-six questions, part one"
+        category: closeness
+        deck: intimacy
+        depth: 2
+        minutes: 45
+        turn_minutes: 2
+        series: thirty-six
+        part: 1
+        steps: ["Take turns.", "Answer each question."]
+      - id: questions-two
+        title: "Thirty-six questions, part two"
+        category: closeness
+        deck: intimacy
+        depth: 3
+        sensitive: true
+        minutes: 45
+        series: thirty-six
+        part: 2
+        steps: ["Take turns again.", "Answer each question."]
+    activities:
+      - id: walk
+        title: "A walk"
+        invitation: "Fancy a walk?"
+        description: "Wander."
+        apart: "Walk in your own streets with a call open."
+        minutes: 15
+        cost: free
+        place: out
+        energy: active
+    """
+)
+
+
+def test_the_summary_counts_sensitive_entries_decks_series_and_apart_variants(
+    tmp_path: Path, texts: Texts
+) -> None:
+    path = tmp_path / "exercises.yaml"
+    path.write_text(DECKS, encoding="utf-8")
+
+    lines = summary(load_library(path, texts), texts).splitlines()
+
+    assert "  Us as a team: 0 / 1 (1) / 1 (1)" in lines
+    assert "  Values: 0 / 1 / 0" in lines
+    assert "  All: 1 / 2 (1) / 1 (1)" in lines
+    assert "  Intimacy & closeness: 0 / 1 / 1 (1)" in lines
+    assert "Exercises with timed turns: 1" in lines
+    assert "Series 'thirty-six': parts 1, 2" in lines
+    decks = lines.index("Decks (prompts / exercises):")
+    assert lines[decks + 1 : decks + 8] == [
+        "  everyday library: 1 / 0",
+        "  intimacy: 0 / 2",
+        "  parenting: 0 / 0",
+        "  family: 0 / 0",
+        "  faith: 1 / 0",
+        "  health: 0 / 0",
+        "  money: 2 / 0",
+    ]
+    assert lines[-1] == "Activities with a way to do them apart: 1 of 1"
 
 
 def test_validate_prints_the_summary_and_exits_zero_for_a_valid_file(

@@ -91,7 +91,15 @@ def test_case_and_accents_do_not_change_a_word() -> None:
 
 def test_words_come_from_every_script_without_underscores() -> None:
     assert words("Tú y yo — ты и я, 你好 snake_case") == (
-        "tu", "y", "yo", "ты", "и", "я", "你好", "snake", "case"
+        "tu",
+        "y",
+        "yo",
+        "ты",
+        "и",
+        "я",
+        "你好",
+        "snake",
+        "case",
     )
 
 
