@@ -1,6 +1,7 @@
 """A labelled set for the near-duplicate check: library ids that are (or are not) rewordings.
 
-The ids name prompts as they read before the clean-up of issue 13 (``git show 114640d``):
+The ids name prompts as they read before the clean-up of issue 13: measure on that file,
+``git show 114640d:exercises.yaml > /tmp/before.yaml``. Of the pairs,
 the positives are pairs a reader would call "the same question"; the negatives share a frame,
 a theme or many words but ask something else. Extra text pairs outside the library cover
 other scripts and the pairs the first word check was tuned on.

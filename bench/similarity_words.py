@@ -1,4 +1,4 @@
-"""Find entries that say the same thing in other words.
+"""The retired near-duplicate check (English words), kept to compare against: see similarity_measure.
 
 Texts are lower-cased and split into words (contractions cut at the apostrophe, so "what's"
 and "what is" share "what"). Two measures, the larger is the score:

@@ -92,8 +92,39 @@ def _extra_texts(entry: object) -> tuple[str, ...]:
 # Imperative openings a title must not have: a title is read inside sentences ("Did you get to
 # {title}?"), so it is a noun phrase, and the invitation is the sentence that offers it.
 IMPERATIVES = frozenset(
-    "go learn build catch read grow cook volunteer try pick fold bake make send ride fly fix "
-    "write paint find wander plan listen revisit watch take play visit sign join book".split()
+    [
+        "go",
+        "learn",
+        "build",
+        "catch",
+        "read",
+        "grow",
+        "cook",
+        "volunteer",
+        "try",
+        "pick",
+        "fold",
+        "bake",
+        "make",
+        "send",
+        "ride",
+        "fly",
+        "fix",
+        "write",
+        "paint",
+        "find",
+        "wander",
+        "plan",
+        "listen",
+        "revisit",
+        "watch",
+        "take",
+        "play",
+        "visit",
+        "sign",
+        "join",
+        "book",
+    ]
 )
 
 
