@@ -14,13 +14,21 @@ import logging
 from collections import Counter
 from typing import Any
 
+from telegram import InlineKeyboardMarkup
 from telegram.error import TelegramError
 
 from bot.features.looking_back import service
 from bot.features.looking_back.service import Draft
-from bot.features.looking_back.view import idea_text, recap_text
+from bot.features.looking_back.view import (
+    PICTURE_NAME,
+    calendar_text,
+    idea_text,
+    recap_offer,
+    recap_text,
+)
 from bot.kernel.services import Services
 from bot.kernel.telegram.outcomes import Outcome, classify
+from bot.kernel.telegram.photos import send_with_picture
 
 log = logging.getLogger(__name__)
 
@@ -47,16 +55,32 @@ async def send_recaps(services: Services, bot: Any, *, concurrency: int = 16) ->
 
 
 async def _send(services: Services, bot: Any, draft: Draft, slots: asyncio.Semaphore) -> str:
-    """Post one recap; return the outcome's name."""
+    """Post one recap with its calendar picture; return the outcome's name."""
     texts = services.texts
-    idea, keyboard = idea_text(texts, draft.idea)
-    text = recap_text(texts, draft.stats, idea)
+    keyboard: InlineKeyboardMarkup | None
+    if draft.offer is not None:
+        suggestion, keyboard = recap_offer(texts, draft.offer.activities)
+    else:
+        suggestion, keyboard = idea_text(texts, draft.idea)
+    text = recap_text(
+        texts, draft.stats, draft.calendar, suggestion, tonight=draft.offer is not None
+    )
     async with slots:
+        picture = await service.picture(services, draft.chat_id, draft.calendar)
         try:
-            await bot.send_message(draft.chat_id, text, reply_markup=keyboard)
+            posted = await send_with_picture(
+                bot,
+                draft.chat_id,
+                picture=picture,
+                text=text,
+                short=calendar_text(texts, draft.calendar, "stats.calendar_short"),
+                reply_markup=keyboard,
+                filename=PICTURE_NAME,
+            )
         except TelegramError as exc:
             error = exc
         else:
+            await service.offer_posted(services, draft, posted.message_id)
             return "sent"
     result = classify(error)
     match result.outcome:
