@@ -82,7 +82,7 @@ async def test_a_recap_whose_answer_never_came_is_not_sent_a_second_time(
         request=AiohttpRequest(pool_size=1, read_timeout=0.2),
     )
     await slow.initialize()
-    bot.emulator.faults.delay("sendMessage", seconds=1.0, times=1, deliver=True)
+    bot.emulator.faults.delay("sendPhoto", seconds=1.0, times=1, deliver=True)
     try:
         first = await send_recaps(bot.services, slow)
     finally:
