@@ -37,7 +37,9 @@ def square_on(days: list[EveningDay], when: date, mask: int = EVERY_DAY) -> Even
         (day(20, "activity"), Evening.NONE),
     ],
 )
-def test_an_evening_gets_the_square_of_what_happened(evening: EveningDay, expected: Evening) -> None:
+def test_an_evening_gets_the_square_of_what_happened(
+    evening: EveningDay, expected: Evening
+) -> None:
     assert square_on([evening], date(2026, 11, 20)) == expected
 
 
