@@ -650,7 +650,7 @@ async def test_a_photo_upload_is_posted_with_its_caption_and_buttons_and_garbage
     assert emu.photos(chat) == [("Your week", png)]
     call = await emu.wait_for_call("sendPhoto", caption="<b>Your week</b>")
     assert call.params["photo"]["size"] == len(png)
-    with pytest.raises(BadRequest, match="(?i)image_process_failed"):
+    with pytest.raises(BadRequest, match=r"(?i)image_process_failed"):
         await bot.send_photo(chat.id, InputFile(b"not a picture", filename="x.png"))
     with pytest.raises(BadRequest, match="caption is too long"):
         await bot.send_photo(chat.id, sent.photo[-1].file_id, caption="x" * 1025)
