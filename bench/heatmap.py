@@ -1,6 +1,7 @@
 """The evenings calendar: render time and PNG size, Pillow (what the bot uses) against matplotlib.
 
-    python bench/heatmap.py            # needs matplotlib for the comparison: pip install matplotlib
+    python bench/heatmap.py                    # matplotlib for the comparison: pip install matplotlib
+    python bench/heatmap.py --save calendar.png    # and keep Pillow's picture to look at
 
 Both draw the same picture: 12 weeks of rounded squares on a dark card, one an evening, at the
 same pixel size. Each is timed over many renders after a warm-up (imports excluded, but shown
@@ -10,11 +11,13 @@ apart: a bot process pays them once) and reports the median and the worst. Targe
 
 from __future__ import annotations
 
+import argparse
 import io
 import random
 import statistics
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from common import machine
 
@@ -100,9 +103,14 @@ def measure(name: str, render: Callable[..., bytes], days: list[Evening]) -> Non
 
 def main() -> None:
     """Measure both renderers on the same 12 weeks."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--save", type=Path, help="write Pillow's PNG here")
+    args = parser.parse_args()
     print(machine())
     days = history()
     measure("Pillow", pillow_render, days)
+    if args.save:
+        args.save.write_bytes(pillow_render(days, today=80))
     start = time.perf_counter()
     try:
         import matplotlib
