@@ -121,9 +121,10 @@ async def test_on_the_recap_evening_a_quiet_evenings_offer_rides_in_the_recap(
     assert buttons[-1].text == "Not now" and len(buttons) >= 2
     await emu.wait_for_call("sendPhoto", since=sunday, chat_id=couple.chat.id)
 
+    pressed = emu.mark()
     emu.press_button(couple.chat, couple.sam, recap.message_id, str(buttons[0].callback_data))
-    await emu.wait_for_call("editMessageReplyMarkup", since=sunday)
-    reply = await emu.wait_for_message(couple.chat.id, since=sunday + 1)
+    await emu.wait_for_call("editMessageReplyMarkup", since=pressed)
+    reply = await emu.wait_for_message(couple.chat.id, since=pressed)
     await emu.settle()
 
     after = next(m for m in emu.bot_messages(couple.chat.id) if m.message_id == recap.message_id)
