@@ -16,6 +16,7 @@ from bot.kernel.db.engine import Engine, Session, SessionMaker
 from bot.kernel.db.members import Meeting, meet
 from bot.kernel.metrics import Metrics
 from bot.library.holder import LibraryHolder
+from bot.pictures.cache import Pictures
 from bot.texts import Texts
 
 __all__ = ["BotApp", "BotData", "Ctx", "Services", "Session"]
@@ -39,6 +40,8 @@ class Services:
     # Called after a meeting with a member nobody has vouched for, in a group whose couple
     # lacks its second partner: the feature that asks the adder about them sets it.
     on_stranger: Callable[[Actor], Awaitable[None]] | None = None
+    # Rendered pictures (the evenings calendar), kept per chat and day in this process only.
+    pictures: Pictures = field(default_factory=Pictures)
 
     async def close(self) -> None:
         """Close the database connections (they open again if the bot starts again)."""

@@ -44,9 +44,12 @@ async def test_the_demo_plays_every_step_of_the_week_in_order() -> None:
         "(edited): 🗣 You talked in person",
         "(no answer tonight)",
         "── Sun 29 Nov, Lisbon ──",
-        "19:00 Quality Time: It's been a quiet few evenings",
+        "tonight's ideas come with the weekly recap",
+        "19:01 Quality Time: [🖼 a calendar of your evenings] 🌙 Your week together",
+        "Evenings you both answered: 3",
+        "🟩 answered together: 2 · 🟦 talked in person: 1",
+        "For tonight",
         "[ Not now ]",
-        "19:01 Quality Time: 🌙 Your week together",
         "Sam taps “2.",
         "it is — enjoy it together!",
         "(no question tonight: the evening is left free for the activity)",
@@ -55,8 +58,9 @@ async def test_the_demo_plays_every_step_of_the_week_in_order() -> None:
         "Robin taps “We did it ✓”",
         "that's quality time, and it counts.",
         "Sam: /stats",
-        "Quality Time: Looking back 💛",
+        "Quality Time: [🖼 a calendar of your evenings] Looking back 💛",
         "Activities done together: 1",
+        "🔲 days off: 3",
         "10 days in",
     ]
     position = 0
@@ -67,6 +71,8 @@ async def test_the_demo_plays_every_step_of_the_week_in_order() -> None:
     assert transcript.count("(no answer tonight)") == 3
     assert transcript.count("has shared their answer") == 1
     assert "<b>" not in transcript
+    assert "It's been a quiet few evenings" not in transcript  # the recap carried the offer
+    assert transcript.count("it is — enjoy it together!") == 1
 
 
 def test_quality_time_demo_runs_without_a_token_an_env_file_or_the_network(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import CallbackQuery, Message, Update
 
 from bot.features.activities import rules, service
 from bot.features.activities.view import plain, single_offer
@@ -73,16 +73,22 @@ async def on_offer_button(update: Update, ctx: Ctx) -> None:
         await edit_in_place(query.edit_message_text(text, reply_markup=keyboard))
     elif pressed.edit == "activities.chosen":
         ctx.services.metrics.activity_chosen("chosen")
-        await edit_in_place(
-            query.edit_message_text(
-                texts.render_html("activities.chosen", title=title), reply_markup=None
-            )
-        )
+        await _settle(query, texts.render_html("activities.chosen", title=title))
     elif pressed.edit is not None:
         ctx.services.metrics.activity_chosen("declined")
-        await edit_in_place(
-            query.edit_message_text(texts.render_html("activities.declined"), reply_markup=None)
-        )
+        await _settle(query, texts.render_html("activities.declined"))
+
+
+async def _settle(query: CallbackQuery, text: str) -> None:
+    """Put the outcome in the offer's place. An offer under a picture (the weekly recap
+    carries one on its evening) keeps its caption, the recap's words: its buttons go and the
+    outcome comes as a reply."""
+    message = query.message
+    if isinstance(message, Message) and message.photo:
+        await edit_in_place(query.edit_message_reply_markup(reply_markup=None))
+        await message.reply_text(text)
+        return
+    await edit_in_place(query.edit_message_text(text, reply_markup=None))
 
 
 async def on_follow_up_button(update: Update, ctx: Ctx) -> None:

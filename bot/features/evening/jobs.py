@@ -193,6 +193,8 @@ class Sender:
             return Sent("failed", reason="inactive")
         if prepared.plan == Evening.REST:
             return Sent("rest", reason="resting")
+        if prepared.in_recap:
+            return Sent("in_recap")
         texts = self.services.texts
         if prepared.offer is not None:
             text, keyboard = quiet_offer(texts, prepared.offer.activities)

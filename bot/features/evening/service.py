@@ -35,7 +35,7 @@ from bot.kernel.services import Services, Session
 from bot.library.activities import ActivityPick
 from bot.library.picker import History, Pick, pick, seed_for
 from bot.library.schema import Kind
-from bot.schedule.plan import reschedule
+from bot.schedule.plan import is_recap_evening, reschedule
 
 log = logging.getLogger(__name__)
 
@@ -122,13 +122,16 @@ class Prepared:
     plan: Evening = Evening.PROMPT
     pick: Pick | None = None
     offer: ActivityPick | None = None
+    in_recap: bool = False  # a quiet evening's offer left to the weekly recap that follows
 
 
 @dataclass(frozen=True)
 class Sent:
     """What became of one send, as the sender saw it (plain values)."""
 
-    kind: str  # sent | rest | retry | transient | maybe_sent | forbidden | migrated | failed | released
+    # sent | rest | in_recap | retry | transient | maybe_sent | forbidden | migrated | failed |
+    # released
+    kind: str
     message_id: int | None = None
     delay: float = 0.0
     new_chat_id: int | None = None
@@ -159,6 +162,10 @@ async def prepare(services: Services, claimed: Sequence[Claimed]) -> list[Prepar
             prepared.append(Prepared(item, active=False))
             continue
         evening = tonight[chat.id]
+        if evening.offer is not None and is_recap_evening(chat, item.local_date):
+            # The recap comes a minute later and carries the offer: one message, not two.
+            prepared.append(Prepared(item, chat.active, evening.plan, in_recap=True))
+            continue
         if evening.offer is not None:
             prepared.append(Prepared(item, chat.active, evening.plan, offer=evening.offer))
             continue
@@ -193,6 +200,8 @@ async def record(services: Services, done: Sequence[tuple[Prepared, Sent]], owne
                 chat = chats.get(item.chat_id)
                 if chat is not None:
                     change.update(_record_post(session, chat, job, outcome.message_id or 0, now))
+            elif outcome.kind == "in_recap":
+                change.update(status=SKIPPED, reason="in_recap", kind="activity")
             elif outcome.kind == "rest":
                 change.update(status=SKIPPED, reason=outcome.reason, kind="rest")
             elif outcome.kind == "retry":
