@@ -70,7 +70,7 @@ def nudges(bot: RunningBot, couple: Couple) -> list[Message]:
     return [
         m
         for m in bot.emulator.bot_messages(couple.chat.id)
-        if m.text and "has shared their answer" in m.text
+        if m.text and "room for your answer" in m.text
     ]
 
 
