@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from bot.features.exercise.rules import (
+    EVENINGS_PROBLEMS,
     EveningsChoice,
     evening_exercise,
     is_exercise_evening,
@@ -19,6 +20,7 @@ from bot.features.exercise.rules import (
 from bot.library.picker import History, Preferences
 from bot.library.schema import Exercise, Library, Prompt
 from bot.schedule.parse import Problem
+from tests.conftest import ROOT, shipped_content
 from tests.small_library import EXERCISE, PROMPT
 
 PARTS = tuple(
@@ -121,3 +123,9 @@ def test_a_step_press_is_shown_only_for_a_real_step_of_an_open_exercise_evening(
     entry: Exercise | None, number: int, together: bool, superseded: bool, key: str | None
 ) -> None:
     assert step_refused(entry, number, together=together, superseded=superseded) == key
+
+
+def test_every_problem_exercises_names_has_a_template_with_those_placeholders() -> None:
+    texts = shipped_content(ROOT / "prompts", "en", ROOT / "exercises.yaml")[0]
+    for key, names in EVENINGS_PROBLEMS.items():
+        assert texts.placeholders(key) == names
