@@ -170,3 +170,14 @@ async def test_a_forged_step_is_refused_and_changes_nothing(
 
     assert "Nothing changed" in answer
     assert now_message(bot, couple, post.message_id).text == post.text
+
+
+async def test_a_guest_cannot_change_exercise_evenings(bot: RunningBot, couple: Couple) -> None:
+    emu = bot.emulator
+    guest = emu.create_user("Kim")
+    emu.add_member(couple.chat, guest)
+
+    refused = await bot.ask(couple.chat, guest, "/exercises off")
+
+    assert "every Sunday" in await press_time(bot, couple, "/exercises")
+    assert "only the couple in this group" in refused

@@ -12,6 +12,7 @@ from bot.features.exercise import queries, rules
 from bot.features.exercise.rules import EveningsChoice
 from bot.kernel.actor import Actor
 from bot.kernel.db import uses
+from bot.kernel.db.members import may_change
 from bot.kernel.db.models import Chat
 from bot.kernel.services import Services, Session
 from bot.library.picker import History, Pick, pick, seed_for
@@ -158,19 +159,24 @@ async def exercise_evenings(
 @dataclass(frozen=True)
 class Evenings:
     """A chat's exercise evenings after /exercises: on or off, the weekday, and whether its
-    /days leave that weekday without an evening post."""
+    /days leave that weekday without an evening post (``allowed`` False: a guest's change,
+    refused)."""
 
     enabled: bool
     weekday: int
     day_off: bool
+    allowed: bool = True
 
 
 async def evenings(services: Services, actor: Actor, choice: EveningsChoice) -> Evenings:
-    """Show or change the chat's exercise evenings."""
+    """Show the chat's exercise evenings, or change them when the member may (not a guest)."""
     async with services.meeting(actor) as met:
         assert met.chat is not None
         chat = met.chat
-        rules.apply_evenings(chat, choice)
+        if choice != EveningsChoice():
+            if not await may_change(met, actor):
+                return Evenings(chat.exercise_evenings, chat.exercise_weekday, False, False)
+            rules.apply_evenings(chat, choice)
         return Evenings(
             enabled=chat.exercise_evenings,
             weekday=chat.exercise_weekday,

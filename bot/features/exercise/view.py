@@ -14,6 +14,8 @@ from bot.texts import Texts
 
 def evenings_answer(texts: Texts, state: Evenings) -> str:
     """What /exercises says: on (which day) or off, and a word if that day has no evening post."""
+    if not state.allowed:
+        return texts.render_html("settings.not_allowed")
     day = texts.render(f"stats.day.{WEEKDAY_KEYS[state.weekday]}")
     if not state.enabled:
         return texts.render_html("exercise.evenings_off", day=day)
