@@ -159,11 +159,14 @@ async def _tuesday(stage: Stage) -> None:
 
 
 async def _wednesday(stage: Stage) -> None:
-    """They talk over dinner instead, and tap the in-person button."""
+    """They talk it over (or do it) together instead, and tap the prompt's button for that:
+    "We talked in person", or "Done" under a prompt to do together."""
     await stage.tick(2, EVENING)
     prompt = stage.newest()
     stage.at(2, "21:02")
-    await stage.tap(stage.first, prompt, "inperson")
+    markup = prompt.reply_markup
+    together = markup.inline_keyboard[0][0].callback_data if markup else None
+    await stage.tap(stage.first, prompt, str(together))
 
 
 async def _quiet_evenings(stage: Stage) -> None:

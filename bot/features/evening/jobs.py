@@ -38,10 +38,10 @@ from bot.features.evening.service import Prepared, Sent
 from bot.kernel.db.engine import DatabaseBusy
 from bot.kernel.services import Services
 from bot.kernel.telegram.outcomes import Classified, Outcome, classify
-from bot.kernel.telegram.posts import evening_keyboard
+from bot.kernel.telegram.posts import evening_keyboard, exercise_evening_keyboard
 from bot.kernel.telegram.ratelimit import NO_RETRIES
-from bot.library.render import entry_text
-from bot.library.schema import Prompt
+from bot.library.render import entry_text, exercise_evening_text
+from bot.library.schema import Exercise, Mode, Prompt
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ class Sender:
         # Room for the slowest answer (the request timeout) and for writing it down.
         self._margin = min(lease / 2, timedelta(seconds=send_timeout + 5))
         self._slots = asyncio.Semaphore(concurrency)  # shared by overlapping passes
-        self._keyboard = evening_keyboard(services.texts)
+        self._keyboards: dict[Mode | None, Any] = {}  # by prompt mode, this pass
         self._rendered: dict[str, str] = {}  # library entry id -> its message, this pass
         self._stopping = False
         # With PTB's rate limiter on, 429s come back to us instead of being retried in place.
@@ -114,7 +114,7 @@ class Sender:
         result = SendResult()
         # One keyboard, and one rendering of each prompt, for the whole pass: at 1,000 posts/s
         # building them again for every chat is a measurable share of the CPU.
-        self._keyboard = evening_keyboard(self.services.texts)
+        self._keyboards.clear()
         self._rendered.clear()
         recorder = _Recorder(lambda done: self._record(done, result))
         sending: set[asyncio.Task[None]] = set()
@@ -200,11 +200,7 @@ class Sender:
             text, keyboard = quiet_offer(texts, prepared.offer.activities)
         elif prepared.pick is not None:
             entry = prepared.pick.entry
-            assert isinstance(entry, Prompt)
-            rendered = self._rendered.get(entry.id)
-            if rendered is None:
-                rendered = self._rendered[entry.id] = entry_text(texts, entry)
-            text, keyboard = rendered, self._keyboard
+            text, keyboard = self._rendered_post(entry)
         else:
             return Sent("failed", reason="empty_library")
         if self._stopping or (job.send_by is not None and self.services.clock.now() > job.send_by):
@@ -216,6 +212,21 @@ class Sender:
         except TelegramError as exc:
             return self._failed(job.chat_id, classify(exc), exc)
         return Sent("sent", message_id=message.message_id)
+
+    def _rendered_post(self, entry: Prompt | Exercise) -> tuple[str, Any]:
+        """An evening's text and buttons: a prompt by its mode, or an exercise evening's post."""
+        texts = self.services.texts
+        rendered = self._rendered.get(entry.id)
+        if isinstance(entry, Exercise):
+            if rendered is None:
+                rendered = self._rendered[entry.id] = exercise_evening_text(texts, entry)
+            return rendered, exercise_evening_keyboard(texts)
+        if rendered is None:
+            rendered = self._rendered[entry.id] = entry_text(texts, entry)
+        keyboard = self._keyboards.get(entry.mode)
+        if keyboard is None:
+            keyboard = self._keyboards[entry.mode] = evening_keyboard(texts, entry.mode)
+        return rendered, keyboard
 
     @staticmethod
     def _failed(chat_id: int, result: Classified, exc: TelegramError) -> Sent:

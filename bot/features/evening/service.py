@@ -28,13 +28,15 @@ from bot.features.evening.rules import (
     retry_at,
     run_for,
 )
+from bot.features.exercise import service as exercise
+from bot.features.exercise.service import EveningSlot
 from bot.kernel.db import chats as chat_queries
 from bot.kernel.db import uses
 from bot.kernel.db.models import Chat
 from bot.kernel.services import Services, Session
 from bot.library.activities import ActivityPick
 from bot.library.picker import History, Pick, pick, seed_for
-from bot.library.schema import Kind
+from bot.library.schema import Exercise, Kind
 from bot.schedule.plan import is_recap_evening, reschedule
 
 log = logging.getLogger(__name__)
@@ -147,7 +149,8 @@ async def claim(services: Services, *, owner: str, lease: timedelta, limit: int)
 
 
 async def prepare(services: Services, claimed: Sequence[Claimed]) -> list[Prepared]:
-    """Decide each claimed run's evening: the quiet rule, then the picker (no repeats)."""
+    """Decide each claimed run's evening: the quiet rule, an exercise evening, then the picker
+    (no repeats). A quiet spell's offer or rest comes before an exercise evening."""
     ids = [c.chat_id for c in claimed]
     now = services.clock.now()
     library = services.library.current
@@ -155,6 +158,14 @@ async def prepare(services: Services, claimed: Sequence[Claimed]) -> list[Prepar
         found = await runs.chats_by_id(session, ids)
         tonight, together = await activities.evenings(session, list(found.values()), now, library)
         histories = await uses.histories(session, ids, together)
+        slots = [
+            EveningSlot(item.id, chat, item.local_date, histories.get(chat.id, History()))
+            for item in claimed
+            if (chat := found.get(item.chat_id)) is not None
+            and tonight[chat.id].plan == Evening.PROMPT
+            and tonight[chat.id].offer is None
+        ]
+        exercises = await exercise.exercise_evenings(session, slots, library)
     prepared = []
     for item in claimed:
         chat = found.get(item.chat_id)
@@ -169,7 +180,7 @@ async def prepare(services: Services, claimed: Sequence[Claimed]) -> list[Prepar
         if evening.offer is not None:
             prepared.append(Prepared(item, chat.active, evening.plan, offer=evening.offer))
             continue
-        chosen = pick(
+        chosen = exercises.get(item.id) or pick(
             library,
             histories.get(chat.id, History()),
             uses.preferences_of(chat),
@@ -239,4 +250,6 @@ def _record_post(
     entry = job.pick.entry
     uses.record_pick(session, chat, job.pick, now)
     runs.add_post(session, chat.id, message_id, entry.id, job.claim.id, now)
+    if isinstance(entry, Exercise):
+        return {"entry_id": entry.id, "kind": "exercise"}
     return {"entry_id": entry.id}

@@ -11,4 +11,5 @@ from bot.texts import Texts
 def nudge_text(texts: Texts, nudge: Nudge) -> str:
     """The gentle reminder, mentioning the partner who has not answered yet."""
     mention = f'<a href="tg://user?id={nudge.waiting_user_id}">{escape(nudge.waiting_name)}</a>'
-    return texts.render("answers.nudge", mention=mention, answered=escape(nudge.answered))
+    # Who has answered stays out of it: a nudge never compares the partners.
+    return texts.render("answers.nudge", mention=mention)
