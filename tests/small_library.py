@@ -25,6 +25,7 @@ EXERCISE = {
 ACTIVITY = {
     "id": "act-board-game",
     "title": "A board game night",
+    "invitation": "How about a board game night?",
     "description": "Dust off a game you both like and play a round or two.",
     "minutes": 90,
     "cost": "free",

@@ -92,7 +92,7 @@ async def test_activity_on_demand_narrows_and_offers_another(
     bot: RunningBot, couple: Couple
 ) -> None:
     text = await press_time(bot, couple, "/activity free")
-    assert "An idea for the two of you" in text
+    assert text.startswith("💡 ")  # led by the activity's own invitation
     assert "free)" in text
     idea = bot.emulator.bot_messages(couple.chat.id)[-1]
 

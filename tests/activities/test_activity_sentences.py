@@ -51,19 +51,16 @@ def texts_and(activity: dict[str, object]) -> tuple[Texts, Activity]:
 
 def test_every_activity_template_uses_a_noun_title_as_a_label_or_the_invitation() -> None:
     texts, swim = texts_and(SWIM)
-    without = Activity.model_validate({**SWIM, "invitation": None})
 
     line = activity_line(texts, 1, swim)
     offer, buttons = quiet_offer(texts, (swim,))
     idea, _ = single_offer(texts, swim)
-    plain_idea, _ = single_offer(texts, without)
     asked, _ = follow_up(texts, swim)
     chosen = texts.render_html("activities.chosen", title=swim.title)
 
     assert line.startswith("1. <b>A swim together</b> — ")
     assert buttons.inline_keyboard[0][0].text == "1. A swim together"
     assert idea.startswith("💡 Fancy a swim together this week?")
-    assert plain_idea.startswith("An idea for the two of you:")  # no invitation yet
     assert asked.startswith("A few days ago you picked: <b>A swim together</b>.")
     assert chosen.startswith("You picked: <b>A swim together</b>.")
     for text in (line, offer, idea, asked, chosen):

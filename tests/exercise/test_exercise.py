@@ -9,6 +9,7 @@ from telegram import Message
 
 from bot.features.exercise.rules import MAX_POSTS_PER_WINDOW, MAX_REFRESHES
 from bot.kernel.db.models import EntryUse, Post
+from bot.kernel.telegram.posts import on_demand_keyboard
 from tests.conftest import Couple, RunningBot
 
 
@@ -48,9 +49,12 @@ async def test_exercise_posts_a_prompt_or_guided_exercise_with_two_buttons(
 
     assert message.reply_markup is not None
     labels = [b.text for row in message.reply_markup.inline_keyboard for b in row]
-    # The done button's words and place follow the entry's mode (this pick is a "do" prompt).
-    assert labels == ["Done ✓", "Another one"]
     [post] = await posts(bot)
+    # The done button's words and place follow the entry's mode.
+    entry = bot.services.library.get(post.entry_id)
+    expected = on_demand_keyboard(bot.services.texts, getattr(entry, "mode", None))
+    assert labels == [b.text for row in expected.inline_keyboard for b in row]
+    assert len(labels) == 2 and "Another one" in labels
     assert post.kind == "exercise" and post.message_id == message.message_id
     async with bot.services.transaction() as session:
         used = (await session.scalars(select(EntryUse.entry_id))).all()

@@ -129,7 +129,7 @@ async def test_on_the_recap_evening_a_quiet_evenings_offer_rides_in_the_recap(
 
     after = next(m for m in emu.bot_messages(couple.chat.id) if m.message_id == recap.message_id)
     assert after.reply_markup is None and after.caption == recap.caption  # the recap stays
-    assert reply.text is not None and "enjoy it together" in reply.text
+    assert reply.text is not None and "Enjoy it together" in reply.text
     async with bot.services.transaction() as session:
         offer = await session.scalar(select(Suggestion).where(Suggestion.chat_id == couple.chat.id))
         run = await session.scalar(

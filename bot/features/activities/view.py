@@ -62,11 +62,7 @@ def quiet_offer(texts: Texts, activities: tuple[Activity, ...]) -> tuple[str, In
 
 def single_offer(texts: Texts, activity: Activity) -> tuple[str, InlineKeyboardMarkup]:
     """An /activity idea with "Let's do this" and "Another idea", led by its invitation."""
-    intro = (
-        texts.render_html("activities.on_demand_invitation", invitation=activity.invitation)
-        if activity.invitation
-        else texts.render_html("activities.on_demand_intro")
-    )
+    intro = texts.render_html("activities.on_demand_invitation", invitation=activity.invitation)
     text = intro + "\n\n" + activity_line(texts, 1, activity)
     keyboard = InlineKeyboardMarkup(
         [
