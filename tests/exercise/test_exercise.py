@@ -51,7 +51,7 @@ async def test_exercise_posts_a_prompt_or_guided_exercise_with_two_buttons(
     labels = [b.text for row in message.reply_markup.inline_keyboard for b in row]
     [post] = await posts(bot)
     # The done button's words and place follow the entry's mode.
-    entry = bot.services.library.get(post.entry_id)
+    entry = bot.services.library.current.get(post.entry_id)
     expected = on_demand_keyboard(bot.services.texts, getattr(entry, "mode", None))
     assert labels == [b.text for row in expected.inline_keyboard for b in row]
     assert len(labels) == 2 and "Another one" in labels
