@@ -10,6 +10,7 @@ from bot.features.evening.jobs import Sender, SendResult
 from bot.features.evening.service import PlanResult, plan_due
 from bot.features.looking_back.jobs import send_recaps
 from bot.features.nudges.jobs import send_nudges
+from bot.features.private_answers.jobs import run_private_answers
 from bot.kernel.services import Ctx, Services
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ class EveningJob:
         await send_nudges(self.services, bot)
         await send_follow_ups(self.services, bot)
         await send_recaps(self.services, bot)
+        await run_private_answers(self.services, bot)
         if total.chats or sent.outcomes:
             log.info(
                 "tick: planned %d, skipped %d late; send outcomes %s",

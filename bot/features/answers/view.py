@@ -7,7 +7,7 @@ from html import escape
 from telegram import InlineKeyboardMarkup
 
 from bot.features.answers.service import AnswerState
-from bot.kernel.telegram.posts import evening_keyboard, on_demand_keyboard
+from bot.kernel.telegram.posts import evening_keyboard, on_demand_keyboard, with_private_button
 from bot.library.render import entry_text
 from bot.library.schema import Exercise, Prompt
 from bot.texts import Texts
@@ -18,7 +18,7 @@ def status_block(texts: Texts, state: AnswerState) -> str:
     if state.in_person:
         return texts.render_html("answers.in_person")
     marks = [
-        texts.render_html("answers.done" if mark.answered else "answers.waiting", name=mark.name)
+        texts.render_html(_mark_key(mark.answered, mark.private), name=mark.name)
         for mark in state.partners
     ]
     if len(marks) < 2 and not state.together:
@@ -36,5 +36,15 @@ def answered_post(
     """A prompt or exercise with its status, and the buttons it should still carry."""
     text = entry_text(texts, entry) + status_block(texts, state)
     if state.kind == "evening":
-        return text, None if state.together else evening_keyboard(texts)
-    return text, None if state.done else on_demand_keyboard(texts)
+        markup = None if state.together else evening_keyboard(texts)
+    else:
+        markup = None if state.done else on_demand_keyboard(texts)
+    if markup is None or state.together:
+        return text, markup
+    return text, with_private_button(markup, texts, state.private_mode)
+
+
+def _mark_key(answered: bool, private: bool) -> str:
+    if not answered:
+        return "answers.waiting"
+    return "answers.done_private" if private else "answers.done"

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from telegram import InlineKeyboardMarkup
 from telegram.error import TelegramError
 
 from bot.features.activities.service import Evening
@@ -38,10 +39,11 @@ from bot.features.evening.service import Prepared, Sent
 from bot.kernel.db.engine import DatabaseBusy
 from bot.kernel.services import Services
 from bot.kernel.telegram.outcomes import Classified, Outcome, classify
-from bot.kernel.telegram.posts import evening_keyboard
+from bot.kernel.telegram.posts import PRIVATE_MODES, evening_keyboard, with_private_button
 from bot.kernel.telegram.ratelimit import NO_RETRIES
 from bot.library.render import entry_text
 from bot.library.schema import Prompt
+from bot.texts import Texts
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +74,12 @@ class _Job:
         return self.prepared.claim.chat_id
 
 
+def _keyboards(texts: Texts) -> dict[str, InlineKeyboardMarkup]:
+    """The evening prompt's keyboard for each /private setting, built once per pass."""
+    plain = evening_keyboard(texts)
+    return {mode: with_private_button(plain, texts, mode) or plain for mode in PRIVATE_MODES}
+
+
 class Sender:
     """Posts due runs; several senders (processes) may run against one database."""
 
@@ -94,7 +102,7 @@ class Sender:
         # Room for the slowest answer (the request timeout) and for writing it down.
         self._margin = min(lease / 2, timedelta(seconds=send_timeout + 5))
         self._slots = asyncio.Semaphore(concurrency)  # shared by overlapping passes
-        self._keyboard = evening_keyboard(services.texts)
+        self._keyboards = _keyboards(services.texts)
         self._rendered: dict[str, str] = {}  # library entry id -> its message, this pass
         self._stopping = False
         # With PTB's rate limiter on, 429s come back to us instead of being retried in place.
@@ -114,7 +122,7 @@ class Sender:
         result = SendResult()
         # One keyboard, and one rendering of each prompt, for the whole pass: at 1,000 posts/s
         # building them again for every chat is a measurable share of the CPU.
-        self._keyboard = evening_keyboard(self.services.texts)
+        self._keyboards = _keyboards(self.services.texts)
         self._rendered.clear()
         recorder = _Recorder(lambda done: self._record(done, result))
         sending: set[asyncio.Task[None]] = set()
@@ -202,7 +210,10 @@ class Sender:
             rendered = self._rendered.get(entry.id)
             if rendered is None:
                 rendered = self._rendered[entry.id] = entry_text(texts, entry)
-            text, keyboard = rendered, self._keyboard
+            text, keyboard = (
+                rendered,
+                self._keyboards.get(prepared.private_mode, self._keyboards["on"]),
+            )
         else:
             return Sent("failed", reason="empty_library")
         if self._stopping or (job.send_by is not None and self.services.clock.now() > job.send_by):

@@ -122,6 +122,7 @@ class Prepared:
     plan: Evening = Evening.PROMPT
     pick: Pick | None = None
     offer: ActivityPick | None = None
+    private_mode: str = "on"  # the chat's /private setting: the prompt's "Answer privately" row
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,9 @@ async def prepare(services: Services, claimed: Sequence[Claimed]) -> list[Prepar
             seed=seed_for(chat.id, chat.picks),
             kinds=(Kind.PROMPT,),
         )
-        prepared.append(Prepared(item, chat.active, evening.plan, pick=chosen))
+        prepared.append(
+            Prepared(item, chat.active, evening.plan, pick=chosen, private_mode=chat.private_mode)
+        )
     return prepared
 
 

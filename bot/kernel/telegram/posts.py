@@ -13,6 +13,10 @@ from bot.texts import Texts
 
 IN_PERSON = "inperson"
 ANOTHER, DID_THIS = "ex:another", "ex:done"
+# "Answer privately": the press opens the partner's private chat with the bot through a deep
+# link made for them and this post (see bot.features.private_answers).
+PRIVATELY = "privately"
+PRIVATE_MODES = ("on", "off", "only")
 
 
 def evening_keyboard(texts: Texts) -> InlineKeyboardMarkup:
@@ -32,3 +36,19 @@ def on_demand_keyboard(texts: Texts) -> InlineKeyboardMarkup:
             ]
         ]
     )
+
+
+def with_private_button(
+    markup: InlineKeyboardMarkup | None, texts: Texts, mode: str
+) -> InlineKeyboardMarkup | None:
+    """A prompt's keyboard with the "Answer privately" row the chat's /private setting asks for.
+
+    ``on``: below the other buttons; ``only``: first (the way to answer there); ``off``: none.
+    The button is the same for every chat and both partners: the press tells who and where,
+    and the answer to it carries the deep link made for that partner and post.
+    """
+    if mode not in ("on", "only"):
+        return markup
+    row = [InlineKeyboardButton(texts.render("posts.button_privately"), callback_data=PRIVATELY)]
+    rows = [list(r) for r in markup.inline_keyboard] if markup is not None else []
+    return InlineKeyboardMarkup([row, *rows] if mode == "only" else [*rows, row])
