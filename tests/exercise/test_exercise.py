@@ -41,14 +41,14 @@ async def posts(bot: RunningBot) -> list[Post]:
         return list((await session.scalars(select(Post).order_by(Post.id))).all())
 
 
-async def test_exercise_posts_a_prompt_or_guided_exercise_with_two_buttons(
+async def test_exercise_posts_a_prompt_or_guided_exercise_with_its_buttons(
     bot: RunningBot, couple: Couple
 ) -> None:
     message = await ask(bot, couple)
 
     assert message.reply_markup is not None
     labels = [b.text for row in message.reply_markup.inline_keyboard for b in row]
-    assert labels == ["Another one", "We did this ✓"]
+    assert labels == ["Another one", "We did this ✓", "Answer privately 🔒"]
     [post] = await posts(bot)
     assert post.kind == "exercise" and post.message_id == message.message_id
     async with bot.services.transaction() as session:
