@@ -94,7 +94,5 @@ async def test_a_button_may_answer_with_the_bots_own_start_link_only(
 
     with pytest.raises(BadRequest, match="(?i)url_invalid"):
         await bot.answer_callback_query(first, url="https://t.me/SomeOtherBot?start=abc")
-    assert await bot.answer_callback_query(
-        second, url=f"https://t.me/{emu.bot.username}?start=abc"
-    )
+    assert await bot.answer_callback_query(second, url=f"https://t.me/{emu.bot.username}?start=abc")
     assert emu.answered_callbacks[second]["url"].endswith("?start=abc")

@@ -71,7 +71,9 @@ async def seed_activity(bot: RunningBot, chat_id: int) -> None:
                 replaced=0,
             )
         )
-        session.add(PrivateReveal(post_id=post.id, chat_id=chat_id, revealed_at=EVENING, how="both"))
+        session.add(
+            PrivateReveal(post_id=post.id, chat_id=chat_id, revealed_at=EVENING, how="both")
+        )
         session.add(
             Suggestion(
                 chat_id=chat_id,

@@ -52,9 +52,11 @@ async def test_both_answer_privately_and_the_reveal_copies_both_in_answer_order(
 
     await answer_privately(bot, couple, alex, prompt, "Alex's hidden words")
 
+    assert last_private(bot, alex).startswith("Saved — you've both answered now")
+
     shown = [m.text for m in group_after(bot, couple, prompt)]
     assert shown == [
-        "🔓 You both answered — here's what you said.",
+        "🔓 You both answered — here's what you said (Sam first, then Alex).",
         "Sam's hidden words",
         "Alex's hidden words",
     ]
@@ -80,7 +82,7 @@ async def test_one_private_answer_is_revealed_when_the_other_replies_in_the_grou
     await bot.emulator.settle()
 
     shown = [m.text for m in group_after(bot, couple, prompt)]
-    assert shown == ["🔓 You both answered — here's what you said.", "from Alex, privately"]
+    assert shown == ["🔓 You both answered — here's what you said (Alex).", "from Alex, privately"]
 
 
 async def test_an_edit_before_the_reveal_is_copied_as_edited_and_media_is_copied_too(
@@ -98,7 +100,7 @@ async def test_an_edit_before_the_reveal_is_copied_as_edited_and_media_is_copied
 
     shown = group_after(bot, couple, prompt)
     assert [m.text for m in shown[:2]] == [
-        "🔓 You both answered — here's what you said.",
+        "🔓 You both answered — here's what you said (Alex first, then Sam).",
         "second thought",
     ]
     assert shown[2].voice is not None and shown[2].caption == "a voice caption"
@@ -117,7 +119,7 @@ async def test_a_deleted_answer_and_a_blocked_bot_are_revealed_as_withdrawn(
 
     shown = [m.text for m in group_after(bot, couple, prompt)]
     assert shown == [
-        "🔓 You both answered — here's what you said.",
+        "🔓 You both answered — here's what you said (Alex first, then Sam).",
         "Alex took their answer back before the reveal.",
         "still here",
     ]
@@ -201,7 +203,7 @@ async def test_a_restart_between_the_two_answers_still_reveals_once(
 
     shown = [m.text for m in group_after(again, couple, prompt)]
     assert shown == [
-        "🔓 You both answered — here's what you said.",
+        "🔓 You both answered — here's what you said (Alex first, then Sam).",
         "before the restart",
         "after the restart",
     ]

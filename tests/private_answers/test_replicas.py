@@ -14,16 +14,14 @@ from tests.conftest import Couple, RunningBot, StartBot
 from tests.couple_evening import EVENING
 from tests.private_answers.flow import group_after, link, start
 
-HEADER = "🔓 You both answered — here's what you said."
+HEADER = "🔓 You both answered — here's what you said"
 
 
 def private_update(bot: RunningBot, who: User, text: str, update_id: int) -> Update:
     """A partner's private message, stored in the emulator but handed to one replica by hand."""
     world = bot.emulator.world
     message = world.store(world.chats[who.id], from_user=who, text=text)
-    return Update.de_json(
-        Update(update_id, message=message).to_dict(), bot.runner.app.bot
-    )  # type: ignore[return-value]
+    return Update.de_json(Update(update_id, message=message).to_dict(), bot.runner.app.bot)  # type: ignore[return-value]
 
 
 @pytest.mark.postgres
@@ -52,7 +50,7 @@ async def test_two_replicas_given_both_private_answers_at_once_reveal_exactly_on
     await emu.settle()
 
     shown = [m.text for m in group_after(second, couple, prompt)]
-    assert shown.count(HEADER) == 1, shown
+    assert len([t for t in shown if t and t.startswith(HEADER)]) == 1, shown
     assert sorted(shown[1:]) == ["Alex, at once", "Sam, at once"]
     async with first.services.transaction() as session:
         assert await session.scalar(select(func.count()).select_from(PrivateReveal)) == 1

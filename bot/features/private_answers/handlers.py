@@ -86,9 +86,12 @@ class PrivateHandlers:
         if saved.seen is None or saved.post is None:
             await message.reply_text(texts.render_html(saved.key))
             return
-        await message.reply_text(
-            texts.render_html(saved.key, partner=partner_name(texts, saved.other))
+        values = (
+            {}
+            if saved.key == "private.saved_both"
+            else {"partner": partner_name(texts, saved.other)}
         )
+        await message.reply_text(texts.render_html(saved.key, **values))
         # Recorded like a reply: counts, nudges, stats and the status line (with a lock). The
         # answer that completes the pair calls ``after_together``, which reveals.
         result = await self.answers.record(ctx, saved.seen)

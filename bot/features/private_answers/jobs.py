@@ -32,7 +32,12 @@ async def reveal(services: Services, bot: Any, claimed: Reveal) -> None:
     texts, post = services.texts, claimed.post
     below = ReplyParameters(post.message_id, allow_sending_without_reply=True)
     if claimed.how == "both":
-        header = texts.render_html("private.reveal_both")
+        names = [answer.name for answer in claimed.answers]
+        if len(names) == 2:
+            order = texts.render("private.order_two", first=names[0], second=names[1])
+        else:
+            order = texts.render("private.order_one", name=names[0])
+        header = texts.render_html("private.reveal_both", order=order)
     else:
         header = texts.render_html("private.reveal_shared", name=claimed.answers[0].name)
     states: dict[int, str] = {}

@@ -148,6 +148,9 @@ async def save(services: Services, user_id: int, message_id: int, kind: str) -> 
             return Saved(key="private.link_used")
         replaced = await queries.save_answer(session, opened.row_id, message_id, kind, now)
         other = await queries.other_name(session, post.chat_id, opened.partner_id)
+        partners, answered = await queries.partners_and_answers(session, post)
+        # The other partner answered already: this answer completes the pair.
+        completes = rules.all_answered(partners, [*answered, opened.partner_id])
     seen = Seen(
         chat_id=post.chat_id,
         user_id=user_id,
@@ -157,7 +160,7 @@ async def save(services: Services, user_id: int, message_id: int, kind: str) -> 
         reply_to=post.message_id,
         private=True,
     )
-    key = "private.replaced" if replaced else "private.saved"
+    key = "private.saved_both" if completes else "private.replaced" if replaced else "private.saved"
     return Saved(key=key, other=other, seen=seen, post=post)
 
 
