@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+import aiohttp
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 from telegram.error import BadRequest, Forbidden
@@ -70,10 +71,10 @@ async def test_a_deleted_message_cannot_be_copied_nor_one_from_a_user_who_blocke
     kept = emu.send_message(private, alex, "still here")
     emu.delete_message(private, alex, gone.message_id)
 
-    with pytest.raises(BadRequest, match="(?i)message to copy not found"):
+    with pytest.raises(BadRequest, match=r"(?i)message to copy not found"):
         await bot.copy_message(group.id, private.id, gone.message_id)
     emu.block_bot(alex)
-    with pytest.raises(Forbidden, match="(?i)blocked by the user"):
+    with pytest.raises(Forbidden, match=r"(?i)blocked by the user"):
         await bot.copy_message(group.id, private.id, kept.message_id)
     with pytest.raises(ValueError, match="only its user"):
         emu.delete_message(private, sam, kept.message_id)
@@ -92,7 +93,37 @@ async def test_a_button_may_answer_with_the_bots_own_start_link_only(
     first = emu.press_button(group, alex, posted.message_id, "go")
     second = emu.press_button(group, alex, posted.message_id, "go")
 
-    with pytest.raises(BadRequest, match="(?i)url_invalid"):
+    with pytest.raises(BadRequest, match=r"(?i)url_invalid"):
         await bot.answer_callback_query(first, url="https://t.me/SomeOtherBot?start=abc")
     assert await bot.answer_callback_query(second, url=f"https://t.me/{emu.bot.username}?start=abc")
     assert emu.answered_callbacks[second]["url"].endswith("?start=abc")
+
+
+async def test_the_http_driver_sends_media_edits_deletes_and_blocks(emu: Emulator) -> None:
+    alex = emu.create_user("Alex")
+    private = emu.private_chat(alex, started=True)
+    driver = f"{emu.url}/_emulator"
+    async with aiohttp.ClientSession() as session:
+
+        async def post(path: str, **body: object) -> object:
+            async with session.post(f"{driver}/{path}", json=body) as response:
+                assert response.status == 200, await response.text()
+                return (await response.json())["result"]
+
+        voice = await post("messages/media", chat_id=private.id, user_id=alex.id, kind="voice")
+        text = await post("messages", chat_id=private.id, user_id=alex.id, text="one")
+        assert isinstance(voice, dict) and isinstance(text, dict)
+        await post(
+            "messages/edit",
+            chat_id=private.id,
+            user_id=alex.id,
+            message_id=text["message_id"],
+            text="two",
+        )
+        await post(
+            "messages/delete", chat_id=private.id, user_id=alex.id, message_id=voice["message_id"]
+        )
+        await post("private_chats/block", user_id=alex.id)
+
+    assert [m.text for m in emu.chat_history(private)] == ["two"]
+    assert emu.world.chats[private.id].members[emu.bot.id] == "kicked"

@@ -22,7 +22,7 @@ from tests.private_answers.flow import (
 
 async def rows(bot: RunningBot) -> list[PrivateAnswer]:
     async with bot.services.transaction() as session:
-        return list((await session.scalars(select(PrivateAnswer).order_by(PrivateAnswer.id))))
+        return list(await session.scalars(select(PrivateAnswer).order_by(PrivateAnswer.id)))
 
 
 @pytest.mark.parametrize("mode", ["polling", "webhook"])
