@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.kernel.db.models import Answer, PrivateAnswer, PrivateReveal
 from tests.conftest import Couple, RunningBot, StartBot
-from tests.couple_evening import evening, now_message
+from tests.couple_evening import evening, nudges, now_message
 from tests.private_answers.flow import (
     answer_privately,
     group_after,
@@ -318,3 +318,24 @@ def _share(question, answer: str = "yes") -> str:  # type: ignore[no-untyped-def
     return next(
         str(b.callback_data) for row in rows for b in row if f":{answer}:" in str(b.callback_data)
     )
+
+
+async def test_a_private_answer_counts_for_the_nudge_and_the_stats_like_any_other(
+    bot: RunningBot, couple: Couple
+) -> None:
+    emu = bot.emulator
+    await bot.ask(couple.chat, couple.alex, "/time 18:00")  # the nudge comes before quiet hours
+    prompt = await evening(bot, after=timedelta(hours=-1, minutes=-30, seconds=1))
+    assert prompt is not None
+    await answer_privately(bot, couple, couple.alex, prompt, "counted, not shown")
+
+    bot.clock.advance(timedelta(hours=2, minutes=5))
+    await bot.runner.evening.tick()
+    await emu.settle()
+
+    [nudge] = nudges(bot, couple)
+    assert (nudge.text or "").startswith("Sam, Alex has shared")
+    assert "counted, not shown" not in [m.text for m in group_after(bot, couple, prompt)]
+    await answer_privately(bot, couple, couple.sam, prompt, "now both")
+    stats = await bot.ask(couple.chat, couple.sam, "/stats")
+    assert "answered by you both: 1" in stats
