@@ -131,13 +131,15 @@ class Stage:
         await self._in_private(who, lambda: emu.send_command(private, who, f"/start {payload}"))
         self.transcript.private(self.clock.now(), who.first_name, answer, bot=False)
         mark = emu.mark()
-        await self._in_private(who, lambda: emu.send_message(private, who, answer))
+        await self._in_private(who, lambda: emu.send_message(private, who, answer), edits=True)
         if completes:
             # The answer given last is copied last.
             await emu.wait_for_call("copyMessage", since=mark, from_chat_id=who.id)
             await self._settled()
 
-    async def _in_private(self, who: User, act: Callable[[], object]) -> None:
+    async def _in_private(
+        self, who: User, act: Callable[[], object], *, edits: bool = False
+    ) -> None:
         """Do something in the partner's private chat; show what the bot said back there, then
         what changed in the group."""
         emu = self.emulator
@@ -145,6 +147,8 @@ class Stage:
         mark = emu.mark()
         act()
         await emu.wait_for_message(who.id, since=mark)
+        if edits:  # an answer: the prompt's status line changes too
+            await emu.wait_for_call("editMessageText", since=mark, chat_id=self.group.id)
         await emu.settle(quiet=SETTLE)
         for said in emu.bot_messages(who.id)[before:]:
             self.transcript.private(self.clock.now(), who.first_name, said.text or "", bot=True)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.kernel.db.models import Answer, PrivateAnswer, PrivateReveal
 from tests.conftest import Couple, RunningBot, StartBot
-from tests.couple_evening import evening, nudges, now_message
+from tests.couple_evening import evening, now_message, nudges
 from tests.private_answers.flow import (
     answer_privately,
     group_after,
@@ -82,7 +82,10 @@ async def test_one_private_answer_is_revealed_when_the_other_replies_in_the_grou
     await bot.emulator.settle()
 
     shown = [m.text for m in group_after(bot, couple, prompt)]
-    assert shown == ["🔓 You both answered — here's what you said (Alex).", "from Alex, privately"]
+    assert shown == [
+        "🔓 You both answered — here's what Alex said privately.",
+        "from Alex, privately",
+    ]
 
 
 async def test_an_edit_before_the_reveal_is_copied_as_edited_and_media_is_copied_too(

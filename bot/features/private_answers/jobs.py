@@ -33,11 +33,11 @@ async def reveal(services: Services, bot: Any, claimed: Reveal) -> None:
     below = ReplyParameters(post.message_id, allow_sending_without_reply=True)
     if claimed.how == "both":
         names = [answer.name for answer in claimed.answers]
-        if len(names) == 2:
+        if len(names) >= 2:
             order = texts.render("private.order_two", first=names[0], second=names[1])
-        else:
-            order = texts.render("private.order_one", name=names[0])
-        header = texts.render_html("private.reveal_both", order=order)
+            header = texts.render_html("private.reveal_both", order=order)
+        else:  # the other answered in the group, for everyone to see already
+            header = texts.render_html("private.reveal_one", name=names[0])
     else:
         header = texts.render_html("private.reveal_shared", name=claimed.answers[0].name)
     states: dict[int, str] = {}

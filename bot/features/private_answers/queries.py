@@ -234,19 +234,23 @@ async def finish_reveal(session: AsyncSession, states: dict[int, str]) -> None:
         )
 
 
-async def due_reveals(session: AsyncSession, limit: int = 200) -> list[PostRow]:
+async def due_reveals(session: AsyncSession, now: datetime, limit: int = 200) -> list[PostRow]:
     """Posts answered by both (or in person) whose private answers still wait for a reveal."""
+    # From the waiting answers (few: their ids go within 48 hours), not from every post.
+    waiting = (
+        select(PrivateAnswer.post_id)
+        .where(
+            PrivateAnswer.state == HIDDEN,
+            PrivateAnswer.answered_at > now - KEEP_FOR,
+            PrivateAnswer.message_id.is_not(None),
+        )
+        .distinct()
+        .subquery()
+    )
     rows = await session.scalars(
         select(Post)
-        .where(
-            Post.together_at.is_not(None),
-            exists().where(
-                PrivateAnswer.post_id == Post.id,
-                PrivateAnswer.state == HIDDEN,
-                PrivateAnswer.message_id.is_not(None),
-            ),
-            ~exists().where(PrivateReveal.post_id == Post.id),
-        )
+        .join(waiting, waiting.c.post_id == Post.id)
+        .where(Post.together_at.is_not(None), ~exists().where(PrivateReveal.post_id == Post.id))
         .limit(limit)
     )
     return [_post(p) for p in rows]
@@ -321,17 +325,23 @@ async def asked_row(
 
 async def expire(session: AsyncSession, now: datetime) -> int:
     """Clear private message ids kept for 48 hours; drop links opened then and never used."""
+    # Only a waiting answer still has an id: the others were cleared when they were settled.
     cleared = await session.execute(
         update(PrivateAnswer)
         .where(
-            PrivateAnswer.message_id.is_not(None),
+            PrivateAnswer.state == HIDDEN,
             PrivateAnswer.answered_at <= now - KEEP_FOR,
+            PrivateAnswer.message_id.is_not(None),
         )
         .values(message_id=None, state="expired")
     )
     await session.execute(
         delete(PrivateAnswer).where(
-            and_(PrivateAnswer.answered_at.is_(None), PrivateAnswer.opened_at <= now - KEEP_FOR)
+            and_(
+                PrivateAnswer.state == HIDDEN,
+                PrivateAnswer.answered_at.is_(None),
+                PrivateAnswer.opened_at <= now - KEEP_FOR,
+            )
         )
     )
     return int(getattr(cleared, "rowcount", 0) or 0)

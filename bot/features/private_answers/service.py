@@ -189,7 +189,7 @@ async def revealed(services: Services, states: dict[int, str]) -> None:
 async def due_reveals(services: Services) -> list[Reveal]:
     """Reveals a tick must do: pairs completed another way (in person, or a lost update)."""
     async with services.transaction() as session:
-        posts = await queries.due_reveals(session)
+        posts = await queries.due_reveals(session, services.clock.now())
     found = []
     for post in posts:
         claimed = await reveal_if_due(services, post.id)

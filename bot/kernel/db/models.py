@@ -259,6 +259,9 @@ class PrivateAnswer(Base):
     __table_args__ = (
         UniqueConstraint("post_id", "partner_id"),
         Index("ix_private_answers_user_opened", "user_id", "opened_at"),
+        # The tick's searches (reveals due, "share anyway?", ids to clear) read only the
+        # waiting answers, however many revealed ones the table keeps.
+        Index("ix_private_answers_state_answered", "state", "answered_at"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
@@ -269,7 +272,7 @@ class PrivateAnswer(Base):
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     kind: Mapped[str | None] = mapped_column(String(16))  # text | voice | photo | ... never content
-    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     replaced: Mapped[int] = mapped_column(Integer, default=0)
     # hidden -> revealed | withdrawn | shared | kept (or expired: the id cleared unrevealed)
     state: Mapped[str] = mapped_column(String(12), default="hidden")

@@ -71,7 +71,7 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f("ix_private_answers_post_id"), ["post_id"], unique=False)
         batch_op.create_index(
-            batch_op.f("ix_private_answers_answered_at"), ["answered_at"], unique=False
+            "ix_private_answers_state_answered", ["state", "answered_at"], unique=False
         )
     op.create_table(
         "private_reveals",
@@ -98,7 +98,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("private_reveals")
     with op.batch_alter_table("private_answers", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_private_answers_answered_at"))
+        batch_op.drop_index("ix_private_answers_state_answered")
         batch_op.drop_index(batch_op.f("ix_private_answers_post_id"))
         batch_op.drop_index("ix_private_answers_user_opened")
     op.drop_table("private_answers")
