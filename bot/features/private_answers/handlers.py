@@ -52,9 +52,12 @@ class PrivateHandlers:
     async def on_button(self, update: Update, ctx: Ctx) -> None:
         """ "Answer privately" in the group: open this partner's private chat on this post."""
         query, actor = update.callback_query, actor_of(update, ctx)
-        if query is None or query.message is None or actor is None or not actor.in_group:
+        if query is None or query.message is None or actor is None:
             return
         texts = ctx.services.texts
+        if not actor.in_group:
+            await query.answer(texts.render("private.too_late"), show_alert=True)
+            return
         link = await service.link_for(ctx.services, actor, query.message.message_id)
         if link.payload is None:
             await query.answer(texts.render(link.key or "private.too_late"), show_alert=True)
