@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -119,6 +120,47 @@ class Stage:
         await self._settled()
         return len(self.emulator.bot_messages(self.group)) - before
 
+    async def answer_privately(
+        self, who: User, prompt: Message, answer: str, *, completes: bool = False
+    ) -> None:
+        """A partner taps "Answer privately", opens the link in private, and answers there.
+
+        ``completes``: the other partner has answered already, so the reveal follows.
+        """
+        emu = self.emulator
+        self.transcript.tapped(self.clock.now(), who.first_name, _label(prompt, "privately"))
+        mark = emu.mark()
+        query = emu.press_button(self.group, who, prompt.message_id, "privately")
+        await emu.wait_for_call("answerCallbackQuery", since=mark, callback_query_id=query)
+        url = str(emu.answered_callbacks[query].get("url") or "")
+        payload = url.partition("?start=")[2]
+        private = emu.private_chat(who)
+        await self._in_private(who, lambda: emu.send_command(private, who, f"/start {payload}"))
+        self.transcript.private(self.clock.now(), who.first_name, answer, bot=False)
+        mark = emu.mark()
+        await self._in_private(who, lambda: emu.send_message(private, who, answer), edits=True)
+        if completes:
+            # The answer given last is copied last.
+            await emu.wait_for_call("copyMessage", since=mark, from_chat_id=who.id)
+            await self._settled()
+
+    async def _in_private(
+        self, who: User, act: Callable[[], object], *, edits: bool = False
+    ) -> None:
+        """Do something in the partner's private chat; show what the bot said back there, then
+        what changed in the group."""
+        emu = self.emulator
+        before = len(emu.bot_messages(who.id)) if who.id in emu.world.chats else 0
+        mark = emu.mark()
+        act()
+        await emu.wait_for_message(who.id, since=mark)
+        if edits:  # an answer: the prompt's status line changes too
+            await emu.wait_for_call("editMessageText", since=mark, chat_id=self.group.id)
+        await emu.settle(quiet=SETTLE)
+        for said in emu.bot_messages(who.id)[before:]:
+            self.transcript.private(self.clock.now(), who.first_name, said.text or "", bot=True)
+        self.transcript.observe(emu.chat_history(self.group))
+
     def note(self, text: str) -> None:
         """Add a narrator's remark at the current time."""
         self.transcript.note(self.clock.now(), text)
@@ -200,7 +242,33 @@ async def _follow_up(stage: Stage) -> None:
     await stage.say(stage.second, "/stats")
 
 
-SCENES = (_monday, _tuesday, _wednesday, _quiet_evenings, _sunday, _follow_up)
+async def _private_evening(stage: Stage) -> None:
+    """Each answers privately; once both have, the bot shows the two answers together."""
+    lines = stage.texts
+    await stage.tick(10, EVENING)
+    prompt = stage.newest()
+    stage.at(10, "19:12")
+    await stage.answer_privately(stage.second, prompt, lines.render("demo.lines.private_second"))
+    stage.at(10, "19:48")
+    await stage.answer_privately(
+        stage.first, prompt, lines.render("demo.lines.private_first"), completes=True
+    )
+
+
+def _label(message: Message, data: str) -> str:
+    rows = message.reply_markup.inline_keyboard if message.reply_markup else ()
+    return next(str(b.text) for row in rows for b in row if b.callback_data == data)
+
+
+SCENES = (
+    _monday,
+    _tuesday,
+    _wednesday,
+    _quiet_evenings,
+    _sunday,
+    _follow_up,
+    _private_evening,
+)
 
 
 def _settings(folder: Path, api_url: str) -> Settings:

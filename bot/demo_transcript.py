@@ -74,6 +74,14 @@ class Transcript:
         )
         self._add(moment, line)
 
+    def private(self, moment: datetime, name: str, text: str, *, bot: bool) -> None:
+        """A line of a partner's private chat with the bot (the bot's, or the partner's)."""
+        key = "demo.private_bot" if bot else "demo.private_partner"
+        line = self.texts.render(
+            key, time=self._time(moment), bot=self.bot_name, name=name, text=_plain(text)
+        )
+        self._add(moment, line)
+
     def note(self, moment: datetime, text: str) -> None:
         """A remark of the narrator's (what did not happen), under the time column."""
         self._add(moment, INDENT + text)
@@ -160,6 +168,11 @@ class Transcript:
 
     def _time(self, moment: datetime) -> str:
         return moment.astimezone(self.zone).strftime("%H:%M")
+
+
+def _plain(text: str) -> str:
+    """A private message's text without the question, which the group already showed."""
+    return text.strip().splitlines()[-1] if text.strip() else text
 
 
 def _is_bot(message: Message) -> bool:

@@ -18,6 +18,7 @@ from bot.features.looking_back import handlers as looking_back
 from bot.features.onboarding import handlers as onboarding
 from bot.features.operator import handlers as operator
 from bot.features.privacy import handlers as privacy
+from bot.features.private_answers.handlers import PrivateHandlers
 from bot.features.settings import handlers as settings
 from bot.kernel.services import BotApp, Services
 from bot.kernel.telegram import buttons
@@ -38,6 +39,7 @@ MENU = (
     "skip",
     "settings",
     "nudges",
+    "private",
     "stats",
     "recap",
     "export",
@@ -49,6 +51,10 @@ def register(app: BotApp) -> None:
     """Attach all handlers to the application."""
     # The answers' handlers share one batcher of replies, made with the services.
     answers = AnswerHandlers(app.bot_data.services)
+    # Private answers are recorded through the answers' batcher, and revealed when it says
+    # the couple has both answered.
+    private = PrivateHandlers(answers)
+    answers.on_together.append(private.after_together)
     # A member nobody vouched for, in a bigger group: ask the person who added the bot.
     app.bot_data.services.on_stranger = onboarding.asker(app.bot_data.services, app.bot)
     # Before everything: a chat past its budget of commands and button presses is cut short.
@@ -71,7 +77,20 @@ def register(app: BotApp) -> None:
             answers.on_group_message,
         )
     )
-    # Commands.
+    # In a private chat: a message that is no command may be a private answer.
+    app.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE
+            & filters.UpdateType.MESSAGE
+            & ~filters.COMMAND
+            & ~filters.StatusUpdate.ALL,
+            private.on_message,
+        )
+    )
+    # Commands. A deep link's /start <payload> opens a private answer; a bare /start explains.
+    app.add_handler(
+        CommandHandler("start", private.on_start, filters=filters.ChatType.PRIVATE, has_args=True)
+    )
     app.add_handler(CommandHandler("start", onboarding.on_start))
     app.add_handler(CommandHandler("help", onboarding.on_help))
     app.add_handler(CommandHandler("exercise", exercise.on_exercise))
@@ -80,6 +99,7 @@ def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("nudges", settings.on_nudges))
     app.add_handler(CommandHandler("stats", looking_back.on_stats))
     app.add_handler(CommandHandler("recap", looking_back.on_recap))
+    app.add_handler(CommandHandler("private", private.on_command))
     app.add_handler(CommandHandler("export", privacy.on_export))
     app.add_handler(CommandHandler("forget", privacy.on_forget))
     app.add_handler(CommandHandler("reload", operator.on_reload))
@@ -103,6 +123,8 @@ def register(app: BotApp) -> None:
     app.add_handler(CallbackQueryHandler(exercise.on_step_button, pattern=r"^exev:step:[1-9]$"))
     # "We talked in person", and "Done" (a do prompt, an exercise evening): answered together.
     app.add_handler(CallbackQueryHandler(answers.on_in_person, pattern=r"^(inperson|did)$"))
+    app.add_handler(CallbackQueryHandler(private.on_button, pattern=r"^privately$"))
+    app.add_handler(CallbackQueryHandler(private.on_share, pattern=r"^pshare:(yes|no):\d{1,18}$"))
     app.add_handler(
         CallbackQueryHandler(
             activities.on_offer_button, pattern=r"^(act:(\d|no)|act1:(yes|another))$"

@@ -11,6 +11,7 @@ from bot.features.evening.jobs import Sender, SendResult
 from bot.features.evening.service import PlanResult, plan_due
 from bot.features.looking_back.jobs import send_recaps
 from bot.features.nudges.jobs import send_nudges
+from bot.features.private_answers.jobs import run_private_answers
 from bot.kernel.db.census import census
 from bot.kernel.db.engine import DatabaseError
 from bot.kernel.services import Ctx, Services
@@ -47,6 +48,7 @@ class EveningJob:
         metrics.nudged(await send_nudges(self.services, bot))
         metrics.follow_up("asked", await send_follow_ups(self.services, bot))
         await send_recaps(self.services, bot)
+        await run_private_answers(self.services, bot)
         await self.count()
         metrics.ticked(time.perf_counter() - started)
         if total.chats or sent.outcomes:

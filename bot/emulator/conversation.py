@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
-from telegram import CallbackQuery, Message, PollAnswer, User
+from telegram import (
+    CallbackQuery,
+    Message,
+    PhotoSize,
+    PollAnswer,
+    Sticker,
+    User,
+    VideoNote,
+    Voice,
+)
 
 from bot.emulator.actions import Actor, ChatRef, UserRef
 from bot.emulator.html import detect_entities
@@ -54,6 +64,54 @@ class Conversation(Actor):
         return message
 
     send_command = send_message
+
+    def send_media(
+        self,
+        chat: ChatRef,
+        user: UserRef,
+        kind: str,
+        caption: str | None = None,
+        reply_to: int | None = None,
+    ) -> Message:
+        """A user sends a voice note, photo, video note or sticker (``kind``); no real file."""
+        person = self.user(user)
+        state = self._writable(chat, person)
+        number = self.world.next_id()
+        file_id, unique = f"{kind}-file-{number}", f"u{number}"
+        content: dict[str, Any] = {}
+        if kind == "voice":
+            content["voice"] = Voice(file_id, unique, duration=3, mime_type="audio/ogg")
+        elif kind == "photo":
+            content["photo"] = (PhotoSize(file_id, unique, width=640, height=480),)
+        elif kind == "video_note":
+            content["video_note"] = VideoNote(file_id, unique, length=240, duration=4)
+        elif kind == "sticker":
+            content["sticker"] = Sticker(
+                file_id, unique, 512, 512, is_animated=False, is_video=False, type="regular"
+            )
+        else:
+            raise ValueError(f"unknown media kind {kind!r}")
+        if caption is not None and kind in ("voice", "photo"):
+            content["caption"] = caption
+            content["caption_entities"] = detect_entities(caption) or None
+        reply = None
+        if reply_to is not None:
+            target = state.messages.get(reply_to)
+            if target is None:
+                raise ValueError(f"no message {reply_to} in chat {state.id}")
+            reply = as_reply_target(target)
+        message = self.world.store(state, from_user=person, reply_to_message=reply, **content)
+        self._deliver(state, message)
+        return message
+
+    def delete_message(self, chat: ChatRef, user: UserRef, message_id: int) -> None:
+        """A user deletes their own message; Telegram tells bots nothing about it."""
+        person = self.user(user)
+        state = self._writable(chat, person)
+        message = state.messages.get(message_id)
+        if message is None or message.from_user is None or message.from_user.id != person.id:
+            raise ValueError(f"{person.first_name} has no message {message_id} there")
+        del state.messages[message_id]
 
     def edit_message(self, chat: ChatRef, user: UserRef, message_id: int, text: str) -> Message:
         """A user edits their message: an edited_message update if the bot could see it."""

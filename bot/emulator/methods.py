@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from telegram import Message
@@ -24,6 +25,8 @@ _NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly the "
     "same as a current content and reply markup of the message"
 )
+# answerCallbackQuery's url: outside games, only the bot's own t.me link with a /start payload.
+_START_LINK = re.compile(r"https://t\.me/(\w{5,32})\?start=[A-Za-z0-9_-]{1,64}")
 _CHAT_ACTIONS = frozenset(str(action) for action in ChatAction)
 
 
@@ -165,6 +168,12 @@ def answer_callback_query(world: World, p: dict[str, Any]) -> Any:
     text = opt_str(p, "text")
     if text is not None and len(text) > 200:
         raise bad_request("MESSAGE_TOO_LONG")
+    url = opt_str(p, "url")
+    if url is not None:
+        link = _START_LINK.fullmatch(url)
+        # Only the bot's own t.me link opens from a button (games aside).
+        if link is None or link[1] != world.bot.username:
+            raise bad_request("URL_INVALID")
     world.answered_callbacks[query_id] = dict(p)
     return True
 

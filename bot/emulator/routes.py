@@ -115,6 +115,32 @@ async def _send_message(emu: Emulator, request: web.Request, body: Body) -> Any:
     ).to_dict()
 
 
+async def _send_media(emu: Emulator, request: web.Request, body: Body) -> Any:
+    return emu.send_media(
+        int(body["chat_id"]),
+        int(body["user_id"]),
+        str(body["kind"]),
+        caption=body.get("caption"),
+        reply_to=body.get("reply_to"),
+    ).to_dict()
+
+
+async def _edit_message(emu: Emulator, request: web.Request, body: Body) -> Any:
+    return emu.edit_message(
+        int(body["chat_id"]), int(body["user_id"]), int(body["message_id"]), body["text"]
+    ).to_dict()
+
+
+async def _delete_message(emu: Emulator, request: web.Request, body: Body) -> Any:
+    emu.delete_message(int(body["chat_id"]), int(body["user_id"]), int(body["message_id"]))
+    return True
+
+
+async def _block_bot(emu: Emulator, request: web.Request, body: Body) -> Any:
+    emu.block_bot(int(body["user_id"]))
+    return True
+
+
 async def _press_button(emu: Emulator, request: web.Request, body: Body) -> Any:
     query_id = emu.press_button(
         int(body["chat_id"]), int(body["user_id"]), int(body["message_id"]), body["data"]
@@ -234,6 +260,10 @@ ROUTES: list[tuple[str, str, Route]] = [
     ("POST", "/groups/{chat_id}/migrate", _migrate),
     ("POST", "/private_chats", _private_chat),
     ("POST", "/messages", _send_message),
+    ("POST", "/messages/media", _send_media),
+    ("POST", "/messages/edit", _edit_message),
+    ("POST", "/messages/delete", _delete_message),
+    ("POST", "/private_chats/block", _block_bot),
     ("POST", "/buttons", _press_button),
     ("POST", "/polls/{poll_id}/answers", _answer_poll),
     ("GET", "/calls", _calls),

@@ -15,6 +15,7 @@ from aiohttp import web
 from bot.emulator import (  # noqa: F401 - fill the table
     methods,
     methods_chat,
+    methods_copy,
     methods_media,
     methods_photo,
 )

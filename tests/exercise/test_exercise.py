@@ -42,7 +42,7 @@ async def posts(bot: RunningBot) -> list[Post]:
         return list((await session.scalars(select(Post).order_by(Post.id))).all())
 
 
-async def test_exercise_posts_a_prompt_or_guided_exercise_with_two_buttons(
+async def test_exercise_posts_a_prompt_or_guided_exercise_with_its_buttons(
     bot: RunningBot, couple: Couple
 ) -> None:
     message = await ask(bot, couple)
@@ -53,8 +53,8 @@ async def test_exercise_posts_a_prompt_or_guided_exercise_with_two_buttons(
     # The done button's words and place follow the entry's mode.
     entry = bot.services.library.current.get(post.entry_id)
     expected = on_demand_keyboard(bot.services.texts, getattr(entry, "mode", None))
-    assert labels == [b.text for row in expected.inline_keyboard for b in row]
-    assert len(labels) == 2 and "Another one" in labels
+    shown = [b.text for row in expected.inline_keyboard for b in row]
+    assert labels == [*shown, "Answer privately 🔒"] and "Another one" in labels
     assert post.kind == "exercise" and post.message_id == message.message_id
     async with bot.services.transaction() as session:
         used = (await session.scalars(select(EntryUse.entry_id))).all()

@@ -61,7 +61,19 @@ async def test_the_demo_plays_every_step_of_the_week_in_order() -> None:
         "Quality Time: [🖼 a calendar of your evenings] Looking back 💛",
         "Activities done together: 1",
         "🔲 days off: 3",
-        "10 days in",
+        "── Thu 3 Dec, Lisbon ──",
+        "[ Answer privately 🔒 ]",
+        "Sam taps “Answer privately 🔒”",
+        "Robin won't see your answer until they've answered too.",
+        f"Sam, privately to Quality Time: {lines.render('demo.lines.private_second')}",
+        "Saved — hidden until Robin answers.",
+        "(edited): Robin … · Sam ✓🔒",
+        "Robin taps “Answer privately 🔒”",
+        "Quality Time: 🔓 You both answered — here's what you said (Sam first, then Robin).",
+        f"Quality Time: {lines.render('demo.lines.private_second')}",
+        f"Quality Time: {lines.render('demo.lines.private_first')}",
+        "(edited): Robin ✓🔒 · Sam ✓🔒",
+        "11 days in",
     ]
     position = 0
     for step in steps:

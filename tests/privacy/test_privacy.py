@@ -12,7 +12,15 @@ from telegram import Chat as TgChat
 from telegram import Message
 
 from bot.features.privacy.queries import SECTIONS
-from bot.kernel.db.models import Answer, Chat, Partner, Post, Suggestion
+from bot.kernel.db.models import (
+    Answer,
+    Chat,
+    Partner,
+    Post,
+    PrivateAnswer,
+    PrivateReveal,
+    Suggestion,
+)
 from tests.conftest import Couple, RunningBot, StartBot
 
 # Monday 23 November 2026, 20:30 in Berlin.
@@ -49,6 +57,23 @@ async def seed_activity(bot: RunningBot, chat_id: int) -> None:
             session.add(
                 Answer(post_id=post.id, partner_id=partner.id, answered_at=EVENING, how="reply")
             )
+        # A private answer, already revealed: the id forgotten, the fact kept.
+        session.add(
+            PrivateAnswer(
+                chat_id=chat_id,
+                post_id=post.id,
+                partner_id=partners[0].id,
+                user_id=partners[0].user_id,
+                opened_at=EVENING,
+                answered_at=EVENING,
+                kind="voice",
+                state="revealed",
+                replaced=0,
+            )
+        )
+        session.add(
+            PrivateReveal(post_id=post.id, chat_id=chat_id, revealed_at=EVENING, how="both")
+        )
         session.add(
             Suggestion(
                 chat_id=chat_id,

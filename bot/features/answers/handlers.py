@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
@@ -29,6 +30,25 @@ class AnswerHandlers:
     def __init__(self, services: Services) -> None:
         self.recorder = service.Recorder(services.engine)
         services.on_close.append(self.recorder.close)
+        # Called with the post's id when an answer completes the pair (private answers reveal
+        # theirs then); set by the registry.
+        self.on_together: list[Callable[[Ctx, int], Awaitable[None]]] = []
+
+    async def record(self, ctx: Ctx, seen: Seen) -> Result:
+        """Record an answer given elsewhere (in a private chat) and update the status line."""
+        result = await self.recorder.submit(seen)
+        if result.state is not None:
+            await self._show(ctx, seen.chat_id, result.state)
+        return result
+
+    async def _show(self, ctx: Ctx, chat_id: int, state: AnswerState) -> None:
+        """Edit the prompt's status line; tell who listens when the couple is now together."""
+        rendered = _render(ctx, state)
+        if rendered is not None:
+            await _edit_status(ctx, chat_id, state.message_id, *rendered)
+        if state.together:
+            for listener in self.on_together:
+                await listener(ctx, state.post_id)
 
     async def on_group_message(self, update: Update, ctx: Ctx) -> None:
         """Count a partner's reply to a prompt (or, when the bot sees all messages, any message)."""
@@ -39,16 +59,17 @@ class AnswerHandlers:
         if result.outcome is Outcome.UNKNOWN:
             result = await self._register_then_record(update, ctx, seen)
         if result.outcome is Outcome.STALE:
-            await _too_old(update, ctx)
+            await _kind_word(update, ctx, "answers.too_old")
+            return
+        if result.outcome is Outcome.PRIVATE_ONLY:
+            await _kind_word(update, ctx, "answers.private_only")
             return
         if result.state is None:
             return  # nothing new: the status line stands
         state = result.state
         ctx.services.metrics.answered(seen.how)
         log.debug("answer recorded in chat %s (post %s, %s)", seen.chat_id, state.post_id, seen.how)
-        rendered = _render(ctx, state)
-        if rendered is not None:
-            await _edit_status(ctx, seen.chat_id, state.message_id, *rendered)
+        await self._show(ctx, seen.chat_id, state)
 
     async def _register_then_record(self, update: Update, ctx: Ctx, seen: Seen) -> Result:
         """A member the batch did not know (new, or renamed): register them, then try again."""
@@ -81,9 +102,8 @@ class AnswerHandlers:
         await query.answer(texts.render(thanks))
         if state.changed:
             ctx.services.metrics.answered("done" if done else "in_person")
-        rendered = _render(ctx, state)
-        if state.changed and rendered is not None:
-            await _edit_status(ctx, chat_id, message_id, *rendered)
+        if state.changed:
+            await self._show(ctx, chat_id, state)
 
 
 def _seen(update: Update, ctx: Ctx) -> Seen | None:
@@ -110,17 +130,16 @@ def _seen(update: Update, ctx: Ctx) -> Seen | None:
     )
 
 
-async def _too_old(update: Update, ctx: Ctx) -> None:
-    """A reply to an earlier evening's prompt: a kind word instead of a count."""
+async def _kind_word(update: Update, ctx: Ctx, key: str) -> None:
+    """A reply that does not count (an earlier evening's prompt; private answers only here):
+    a kind word instead of a count."""
     message = update.effective_message
     if message is None:
         return
     try:
-        await message.reply_text(ctx.services.texts.render_html("answers.too_old"))
+        await message.reply_text(ctx.services.texts.render_html(key))
     except TelegramError as exc:
-        log.warning(
-            "could not answer a reply to an old prompt in chat %s: %s", message.chat_id, exc
-        )
+        log.warning("could not answer an uncounted reply in chat %s: %s", message.chat_id, exc)
 
 
 def _render(ctx: Ctx, state: AnswerState) -> tuple[str, InlineKeyboardMarkup | None] | None:

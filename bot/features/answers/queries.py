@@ -98,8 +98,9 @@ def _batch_rows(*where: ColumnElement[bool]) -> Select[Any]:
     )
     answer_of = and_(ANSWERS.c.post_id == wanted.c.id, ANSWERS.c.partner_id == PARTNERS.c.id)
     return (
-        select(*_PARTNER_COLUMNS, *wanted.c, ANSWERS.c.id.is_not(None))
+        select(*_PARTNER_COLUMNS, CHATS.c.private_mode, *wanted.c, ANSWERS.c.how)
         .select_from(PARTNERS)
+        .join(CHATS, CHATS.c.id == PARTNERS.c.chat_id)
         .outerjoin(wanted, wanted.c.chat_id == PARTNERS.c.chat_id)
         .outerjoin(ANSWERS, answer_of)
         .where(PARTNERS.c.chat_id.in_(bindparam("chat_ids", expanding=True)))
@@ -152,7 +153,7 @@ _POST_REPLIED_TO: Select[Any] = (
     .with_for_update()
 )
 _MARKS = (
-    select(PARTNERS.c.id, PARTNERS.c.display_name, ANSWERS.c.id.is_not(None))
+    select(PARTNERS.c.id, PARTNERS.c.display_name, ANSWERS.c.how)
     .outerjoin(
         ANSWERS,
         and_(ANSWERS.c.post_id == bindparam("post_id"), ANSWERS.c.partner_id == PARTNERS.c.id),
@@ -164,10 +165,10 @@ _MARKS = (
 
 async def load_batch(
     conn: AsyncConnection, batch: Sequence[Seen]
-) -> tuple[dict[int, ChatRows], set[tuple[int, int]]]:
+) -> tuple[dict[int, ChatRows], set[tuple[int, int]], set[tuple[int, int]]]:
     """The batch's chats (partners, and the posts its messages may answer) and who answered what.
 
-    The answers are (post id, partner id). On PostgreSQL the posts are locked first, in id
+    The answers are (post id, partner id); those given privately are also in ``private``. On PostgreSQL the posts are locked first, in id
     order; on SQLite the transaction holds the write lock already (BEGIN IMMEDIATE), and the
     driver's round trips are what a batch costs there, so everything is read in one statement.
     """
@@ -185,13 +186,15 @@ async def load_batch(
     if conn.dialect.name == "postgresql":
         await conn.execute(_LOCK_POSTS[kinds], params)
     answered: set[tuple[int, int]] = set()
+    private: set[tuple[int, int]] = set()
     posts: set[int] = set()
     # A row per (partner, post it may answer), or one with no post; a partner's rows follow
     # one another, the chat's partners first to join first.
-    for chat_id, partner_id, user_id, name, active, *post, done in await conn.execute(
+    for chat_id, partner_id, user_id, name, active, mode, *post, how in await conn.execute(
         _BATCH_ROWS[kinds], params
     ):
         chat = chats[chat_id]
+        chat.private_mode = mode
         if not chat.partners or chat.partners[-1].id != partner_id:
             chat.partners.append(Member(partner_id, user_id, name, active))
         post_id = post[0]
@@ -200,14 +203,16 @@ async def load_batch(
         if post_id not in posts:
             posts.add(post_id)
             chat.posts.append(PostFacts(*post))
-        if done:
+        if how is not None:
             answered.add((post_id, partner_id))
+        if how == "private":
+            private.add((post_id, partner_id))
     unseen = sorted({s.chat_id for s in plain if not s.sees_all})
     if unseen:
         for (chat_id,) in await conn.execute(_ADMIN_IN, {"chat_ids": unseen}):
             chats[chat_id].bot_is_admin = True
     await _newest_evenings(conn, chats, replies)
-    return chats, answered
+    return chats, answered, private
 
 
 async def _newest_evenings(
@@ -250,7 +255,7 @@ async def post_for_reply(session: AsyncSession, chat_id: int, message_id: int) -
 async def marks(session: AsyncSession, post: PostFacts) -> tuple[PartnerMark, ...]:
     """Each active partner of the post's chat, first to join first, and whether they answered."""
     rows = await session.execute(_MARKS, {"post_id": post.id, "chat_id": post.chat_id})
-    return tuple(PartnerMark(name, bool(done)) for _id, name, done in rows)
+    return tuple(PartnerMark(name, how is not None, how == "private") for _id, name, how in rows)
 
 
 async def mark_in_person(session: AsyncSession, post: PostFacts, now: datetime) -> None:
@@ -258,8 +263,8 @@ async def mark_in_person(session: AsyncSession, post: PostFacts, now: datetime) 
     rows = await session.execute(_MARKS, {"post_id": post.id, "chat_id": post.chat_id})
     missing = [
         {"post_id": post.id, "partner_id": partner_id, "answered_at": now, "how": "button"}
-        for partner_id, _name, done in rows
-        if not done
+        for partner_id, _name, how in rows
+        if how is None
     ]
     if missing:
         await session.execute(_ADD_ANSWERS, missing)

@@ -32,10 +32,15 @@ class Seen:
     # message counts only in a group where the bot is an admin: elsewhere it reached the bot
     # only because it mentions it, and a mention is not an answer.
     sees_all: bool = True
+    # Given in the partner's private chat with the bot (``message_id`` is that chat's, and is
+    # not stored with the answer: the private answers feature keeps it until the reveal).
+    private: bool = False
 
     @property
     def how(self) -> str:
-        """How the answer came: "reply" or "message"."""
+        """How the answer came: "reply", "message" or "private"."""
+        if self.private:
+            return "private"
         return "message" if self.reply_to is None else "reply"
 
 
@@ -71,6 +76,7 @@ class PartnerMark:
 
     name: str
     answered: bool
+    private: bool = False  # answered in their private chat with the bot: a lock by the tick
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,7 @@ class AnswerState:
     partners: tuple[PartnerMark, ...]
     together: bool
     changed: bool  # something new was recorded, so the prompt's status needs an edit
+    private_mode: str = "on"  # the chat's /private setting, for the buttons
 
 
 class Outcome(enum.Enum):
@@ -95,6 +102,7 @@ class Outcome(enum.Enum):
     IGNORED = "ignored"  # answers nothing that is open
     UNCHANGED = "unchanged"  # this partner had answered already
     STALE = "stale"  # a reply to a prompt a newer evening prompt replaced: a kind word, no count
+    PRIVATE_ONLY = "private_only"  # /private only: a group reply points to the private button
     RECORDED = "recorded"  # a new answer: the prompt's status line needs an edit
 
 
@@ -117,6 +125,7 @@ class ChatRows:
     bot_is_admin: bool = False
     # The newest evening prompt posted after the oldest post a reply of the batch points at.
     newest_evening_at: datetime | None = None
+    private_mode: str = "on"
 
 
 @dataclass
@@ -124,6 +133,7 @@ class Pending:
     """What a batch knows and has decided so far, message after message."""
 
     answered: set[tuple[int, int]]  # (post id, partner id), stored or decided in this batch
+    private: set[tuple[int, int]] = field(default_factory=set)  # those answered privately
     answers: list[dict[str, object]] = field(default_factory=list)  # rows to insert
     posts: dict[int, PostFacts] = field(default_factory=dict)  # posts with new stamps, by id
 
@@ -179,27 +189,36 @@ def decide(seen: Seen, chat: ChatRows, pending: Pending) -> Result:
         return Result(Outcome.IGNORED)
     if seen.reply_to is not None and superseded(post, chat):
         return Result(Outcome.STALE)
+    if chat.private_mode == "only" and not seen.private:
+        return Result(Outcome.PRIVATE_ONLY)
     post = pending.posts.get(post.id, post)  # with this batch's stamps
     if (post.id, partner.id) in pending.answered:
         return Result(Outcome.UNCHANGED)
     pending.answered.add((post.id, partner.id))
+    if seen.private:
+        pending.private.add((post.id, partner.id))
     pending.answers.append(
         {
             "post_id": post.id,
             "partner_id": partner.id,
             "answered_at": seen.at,
-            "message_id": seen.message_id,
+            # A private chat's message id means nothing in the group: not kept here.
+            "message_id": None if seen.private else seen.message_id,
             "how": seen.how,
         }
     )
     marks = tuple(
-        PartnerMark(p.display_name, (post.id, p.id) in pending.answered)
+        PartnerMark(
+            p.display_name, (post.id, p.id) in pending.answered, (post.id, p.id) in pending.private
+        )
         for p in chat.partners
         if p.active
     )
     post = settle(post, marks, seen.at)
     pending.posts[post.id] = post
-    return Result(Outcome.RECORDED, state_of(post, marks, changed=True))
+    return Result(
+        Outcome.RECORDED, state_of(post, marks, changed=True, private_mode=chat.private_mode)
+    )
 
 
 def settle(post: PostFacts, marks: Sequence[PartnerMark], now: datetime) -> PostFacts:
@@ -219,7 +238,9 @@ def together(post: PostFacts, marks: Sequence[PartnerMark]) -> bool:
     return post.in_person or (len(marks) >= 2 and all(m.answered for m in marks))
 
 
-def state_of(post: PostFacts, marks: Sequence[PartnerMark], *, changed: bool) -> AnswerState:
+def state_of(
+    post: PostFacts, marks: Sequence[PartnerMark], *, changed: bool, private_mode: str = "on"
+) -> AnswerState:
     """The status line's values for a post and its partners' marks."""
     return AnswerState(
         post_id=post.id,
@@ -231,4 +252,5 @@ def state_of(post: PostFacts, marks: Sequence[PartnerMark], *, changed: bool) ->
         partners=tuple(marks),
         together=together(post, marks),
         changed=changed,
+        private_mode=private_mode,
     )

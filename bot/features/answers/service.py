@@ -124,8 +124,8 @@ class Recorder:
 
 async def record_batch(conn: Connection, batch: Sequence[Seen]) -> list[Result]:
     """Resolve, decide and write one batch inside the caller's transaction."""
-    chats, answered = await queries.load_batch(conn, batch)
-    pending = Pending(answered=answered)
+    chats, answered, private = await queries.load_batch(conn, batch)
+    pending = Pending(answered=answered, private=private)
     results = [decide(seen, chats[seen.chat_id], pending) for seen in batch]
     await queries.add_answers(conn, pending.answers)
     await queries.stamp_posts(conn, pending.posts.values())

@@ -11,6 +11,7 @@ from bot.kernel.telegram.posts import (
     evening_keyboard,
     exercise_evening_keyboard,
     on_demand_keyboard,
+    with_private_button,
 )
 from bot.library.render import entry_text, exercise_evening_text, follow_up_text
 from bot.library.schema import Exercise, Mode, Prompt
@@ -28,7 +29,7 @@ def status_block(texts: Texts, state: AnswerState, entry: Prompt | Exercise) -> 
         key = "answers.done_together" if done_together(entry) else "answers.in_person"
         return texts.render_html(key)
     marks = [
-        texts.render_html("answers.done" if mark.answered else "answers.waiting", name=mark.name)
+        texts.render_html(_mark_key(mark.answered, mark.private), name=mark.name)
         for mark in state.partners
     ]
     if len(marks) < 2 and not state.together:
@@ -56,5 +57,15 @@ def answered_post(
         return text + status, None if closed else exercise_evening_keyboard(texts)
     text = entry_text(texts, entry) + status + after
     if state.kind == "evening":
-        return text, None if closed else evening_keyboard(texts, mode)
-    return text, None if closed else on_demand_keyboard(texts, mode)
+        markup = None if closed else evening_keyboard(texts, mode)
+    else:
+        markup = None if closed else on_demand_keyboard(texts, mode)
+    if markup is None or state.together:
+        return text, markup
+    return text, with_private_button(markup, texts, state.private_mode)
+
+
+def _mark_key(answered: bool, private: bool) -> str:
+    if not answered:
+        return "answers.waiting"
+    return "answers.done_private" if private else "answers.done"

@@ -38,7 +38,12 @@ from bot.features.evening.service import Prepared, Sent
 from bot.kernel.db.engine import DatabaseBusy
 from bot.kernel.services import Services
 from bot.kernel.telegram.outcomes import Classified, Outcome, classify
-from bot.kernel.telegram.posts import evening_keyboard, exercise_evening_keyboard
+from bot.kernel.telegram.posts import (
+    PRIVATE_MODES,
+    evening_keyboard,
+    exercise_evening_keyboard,
+    with_private_button,
+)
 from bot.kernel.telegram.ratelimit import NO_RETRIES
 from bot.library.render import entry_text, exercise_evening_text
 from bot.library.schema import Exercise, Mode, Prompt
@@ -94,7 +99,8 @@ class Sender:
         # Room for the slowest answer (the request timeout) and for writing it down.
         self._margin = min(lease / 2, timedelta(seconds=send_timeout + 5))
         self._slots = asyncio.Semaphore(concurrency)  # shared by overlapping passes
-        self._keyboards: dict[Mode | None, Any] = {}  # by prompt mode, this pass
+        # By (prompt mode, the chat's /private setting), this pass.
+        self._keyboards: dict[tuple[Mode | None, str], Any] = {}
         self._rendered: dict[str, str] = {}  # library entry id -> its message, this pass
         self._stopping = False
         # With PTB's rate limiter on, 429s come back to us instead of being retried in place.
@@ -200,7 +206,7 @@ class Sender:
             text, keyboard = quiet_offer(texts, prepared.offer.activities)
         elif prepared.pick is not None:
             entry = prepared.pick.entry
-            text, keyboard = self._rendered_post(entry)
+            text, keyboard = self._rendered_post(entry, prepared.private_mode)
         else:
             return Sent("failed", reason="empty_library")
         if self._stopping or (job.send_by is not None and self.services.clock.now() > job.send_by):
@@ -213,8 +219,9 @@ class Sender:
             return self._failed(job.chat_id, classify(exc), exc)
         return Sent("sent", message_id=message.message_id)
 
-    def _rendered_post(self, entry: Prompt | Exercise) -> tuple[str, Any]:
-        """An evening's text and buttons: a prompt by its mode, or an exercise evening's post."""
+    def _rendered_post(self, entry: Prompt | Exercise, private_mode: str) -> tuple[str, Any]:
+        """An evening's text and buttons: a prompt by its mode and the chat's /private setting,
+        or an exercise evening's post (done together: no private answers)."""
         texts = self.services.texts
         rendered = self._rendered.get(entry.id)
         if isinstance(entry, Exercise):
@@ -223,9 +230,13 @@ class Sender:
             return rendered, exercise_evening_keyboard(texts)
         if rendered is None:
             rendered = self._rendered[entry.id] = entry_text(texts, entry)
-        keyboard = self._keyboards.get(entry.mode)
+        if private_mode not in PRIVATE_MODES:
+            private_mode = "on"
+        keyboard = self._keyboards.get((entry.mode, private_mode))
         if keyboard is None:
-            keyboard = self._keyboards[entry.mode] = evening_keyboard(texts, entry.mode)
+            plain = evening_keyboard(texts, entry.mode)
+            keyboard = with_private_button(plain, texts, private_mode) or plain
+            self._keyboards[(entry.mode, private_mode)] = keyboard
         return rendered, keyboard
 
     @staticmethod

@@ -125,6 +125,7 @@ class Prepared:
     pick: Pick | None = None
     offer: ActivityPick | None = None
     in_recap: bool = False  # a quiet evening's offer left to the weekly recap that follows
+    private_mode: str = "on"  # the chat's /private setting: the prompt's "Answer privately" row
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,9 @@ async def prepare(services: Services, claimed: Sequence[Claimed]) -> list[Prepar
             seed=seed_for(chat.id, chat.picks),
             kinds=(Kind.PROMPT,),
         )
-        prepared.append(Prepared(item, chat.active, evening.plan, pick=chosen))
+        prepared.append(
+            Prepared(item, chat.active, evening.plan, pick=chosen, private_mode=chat.private_mode)
+        )
     return prepared
 
 

@@ -7,10 +7,17 @@ from telegram import Update
 
 from bot.features.exercise import rules, service
 from bot.features.exercise.view import evenings_answer, step_post
+from bot.features.private_answers import service as private_answers
 from bot.kernel.services import Ctx
 from bot.kernel.telegram.editing import edit_in_place
 from bot.kernel.telegram.interaction import actor_of, group_message
-from bot.kernel.telegram.posts import ANOTHER, DID_THIS, on_demand_keyboard, step_of
+from bot.kernel.telegram.posts import (
+    ANOTHER,
+    DID_THIS,
+    on_demand_keyboard,
+    step_of,
+    with_private_button,
+)
 from bot.library.render import entry_text, follow_up_text
 from bot.library.schema import Exercise, Mode, Prompt
 from bot.schedule.parse import Problem
@@ -43,10 +50,11 @@ async def on_exercise(update: Update, ctx: Ctx) -> None:
         return
     entry = chosen.entry
     assert isinstance(entry, Prompt | Exercise)
+    mode = await private_answers.mode_of(ctx.services, message.chat.id)
     posted = await ctx.bot.send_message(
         message.chat.id,
         entry_text(texts, entry),
-        reply_markup=on_demand_keyboard(texts, _mode(entry)),
+        reply_markup=with_private_button(on_demand_keyboard(texts, _mode(entry)), texts, mode),
     )
     await service.record(ctx.services, message.chat.id, chosen, posted.message_id, category)
 
@@ -83,11 +91,10 @@ async def on_exercise_button(update: Update, ctx: Ctx) -> None:
         await query.answer(texts.render(pressed.limited.key))
     elif pressed.entry is not None:
         await query.answer()
+        mode = await private_answers.mode_of(ctx.services, query.message.chat.id)
+        keyboard = with_private_button(on_demand_keyboard(texts, _mode(pressed.entry)), texts, mode)
         await edit_in_place(
-            query.edit_message_text(
-                entry_text(texts, pressed.entry),
-                reply_markup=on_demand_keyboard(texts, _mode(pressed.entry)),
-            )
+            query.edit_message_text(entry_text(texts, pressed.entry), reply_markup=keyboard)
         )
 
 

@@ -16,13 +16,23 @@ from bot.kernel.db.models import (
     EntryUse,
     Partner,
     Post,
+    PrivateAnswer,
+    PrivateReveal,
     Run,
     Suggestion,
 )
 
 # Children before parents, so nothing depends on the database cascading (SQLite only does with
 # its foreign-key pragma on). Answers hang off posts and partners, not off the chat directly.
-CHAT_TABLES: tuple[type[Confirmation | Suggestion | EntryUse | Post | Run | Partner], ...] = (
+CHAT_TABLES: tuple[
+    type[
+        PrivateAnswer | PrivateReveal | Confirmation | Suggestion | EntryUse | Post | Run | Partner
+    ],
+    ...,
+] = (
+    # Private answers first: /forget deletes the private message ids with their rows.
+    PrivateAnswer,
+    PrivateReveal,
     Confirmation,
     Suggestion,
     EntryUse,
@@ -37,6 +47,7 @@ SECTIONS = (
     "evening_runs",
     "posts",
     "answers",
+    "private_answers",
     "activity_suggestions",
     "library_use",
 )
@@ -78,6 +89,8 @@ async def export(session: AsyncSession, chat_id: int) -> dict[str, Any]:
     """Everything stored about a chat, as JSON-ready sections (no message text exists to add)."""
     chat = await session.get(Chat, chat_id)
     skip = frozenset({"chat_id"})
+    # A private answer is shown by when and how (its kind), not by where its message is.
+    hidden = skip | {"message_id", "asked_message_id", "user_id"}
     data: dict[str, Any] = {
         "settings": _row(Chat.__table__, chat, frozenset()) if chat is not None else None
     }
@@ -86,6 +99,7 @@ async def export(session: AsyncSession, chat_id: int) -> dict[str, Any]:
         "evening_runs": (Run, Run.chat_id == chat_id),
         "posts": (Post, Post.chat_id == chat_id),
         "answers": (Answer, _answers_of(chat_id)),
+        "private_answers": (PrivateAnswer, PrivateAnswer.chat_id == chat_id),
         "activity_suggestions": (Suggestion, Suggestion.chat_id == chat_id),
         "library_use": (EntryUse, EntryUse.chat_id == chat_id),
     }
@@ -93,5 +107,6 @@ async def export(session: AsyncSession, chat_id: int) -> dict[str, Any]:
         table = model.__table__
         assert isinstance(table, Table)
         rows = await session.execute(select(table).where(condition).order_by(table.c.id))
-        data[section] = [_row(table, row, skip) for row in rows]
+        leave_out = hidden if model is PrivateAnswer else skip
+        data[section] = [_row(table, row, leave_out) for row in rows]
     return {key: data[key] for key in SECTIONS}

@@ -97,6 +97,9 @@ class Chat(Base):
     disabled_categories: Mapped[str] = mapped_column(String(255), default="")
     cycle: Mapped[int] = mapped_column(Integer, default=0)
     picks: Mapped[int] = mapped_column(Integer, default=0)
+    # Private answers revealed together: "on" (a button under each prompt), "off", or "only"
+    # (answers count only when given privately; a group reply gets a pointer to the button).
+    private_mode: Mapped[str] = mapped_column(String(8), default="on", server_default="on")
 
 
 class Run(Base):
@@ -246,3 +249,50 @@ class Suggestion(Base):
     follow_up_message_id: Mapped[int | None] = mapped_column(BigInteger)
     outcome: Mapped[str | None] = mapped_column(String(8))  # done | not_yet | skip
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PrivateAnswer(Base):
+    """A partner's answer given in their private chat with the bot, hidden until the reveal.
+
+    Only the private chat's message id is kept (never what it says); the reveal copies the
+    message into the group with ``copyMessage``. The id is cleared after the reveal, a "keep it
+    private", /forget, or 48 hours at the latest.
+    """
+
+    __tablename__ = "private_answers"
+    __table_args__ = (
+        UniqueConstraint("post_id", "partner_id"),
+        Index("ix_private_answers_user_opened", "user_id", "opened_at"),
+        # The tick's searches (reveals due, "share anyway?", ids to clear) read only the
+        # waiting answers, however many revealed ones the table keeps.
+        Index("ix_private_answers_state_answered", "state", "answered_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"))
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(BigInteger)  # the private chat's id
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    kind: Mapped[str | None] = mapped_column(String(16))  # text | voice | photo | ... never content
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    replaced: Mapped[int] = mapped_column(Integer, default=0)
+    # hidden -> revealed | withdrawn | shared | kept (or expired: the id cleared unrevealed)
+    state: Mapped[str] = mapped_column(String(12), default="hidden")
+    # When the window closed on this answer alone: the "share anyway?" question, once.
+    asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    asked_message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class PrivateReveal(Base):
+    """The one reveal of a post's private answers: its primary key makes it happen once."""
+
+    __tablename__ = "private_reveals"
+
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"))
+    revealed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    how: Mapped[str] = mapped_column(String(8))  # both | shared

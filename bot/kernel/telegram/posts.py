@@ -25,6 +25,10 @@ DONE = "did"  # a ``do`` prompt or an exercise evening done together: recorded l
 ANOTHER, DID_THIS = "ex:another", "ex:done"
 STEP_PREFIX = "exev:step:"
 STEP = re.compile(r"^exev:step:([1-9])$")  # an exercise has at most 8 steps
+# "Answer privately": the press opens the partner's private chat with the bot through a deep
+# link made for them and this post (see bot.features.private_answers).
+PRIVATELY = "privately"
+PRIVATE_MODES = ("on", "off", "only")
 
 
 def _button(texts: Texts, key: str, data: str) -> InlineKeyboardButton:
@@ -77,3 +81,19 @@ def step_of(data: str) -> int | None:
     """The step a "Start"/"Next step" button asks for, or None for any other data."""
     found = STEP.match(data)
     return int(found.group(1)) if found else None
+
+
+def with_private_button(
+    markup: InlineKeyboardMarkup | None, texts: Texts, mode: str
+) -> InlineKeyboardMarkup | None:
+    """A prompt's keyboard with the "Answer privately" row the chat's /private setting asks for.
+
+    ``on``: below the other buttons; ``only``: first (the way to answer there); ``off``: none.
+    The button is the same for every chat and both partners: the press tells who and where,
+    and the answer to it carries the deep link made for that partner and post.
+    """
+    if mode not in ("on", "only"):
+        return markup
+    row = [InlineKeyboardButton(texts.render("posts.button_privately"), callback_data=PRIVATELY)]
+    rows = [list(r) for r in markup.inline_keyboard] if markup is not None else []
+    return InlineKeyboardMarkup([row, *rows] if mode == "only" else [*rows, row])
