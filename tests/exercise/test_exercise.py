@@ -9,7 +9,8 @@ from telegram import Message
 
 from bot.features.exercise.rules import MAX_POSTS_PER_WINDOW, MAX_REFRESHES
 from bot.kernel.db.models import EntryUse, Post
-from bot.kernel.telegram.posts import on_demand_keyboard
+from bot.kernel.telegram.posts import on_demand_keyboard, with_private_button
+from bot.library.schema import Exercise, Mode
 from tests.conftest import Couple, RunningBot
 
 
@@ -52,9 +53,14 @@ async def test_exercise_posts_a_prompt_or_guided_exercise_with_its_buttons(
     [post] = await posts(bot)
     # The done button's words and place follow the entry's mode.
     entry = bot.services.library.current.get(post.entry_id)
-    expected = on_demand_keyboard(bot.services.texts, getattr(entry, "mode", None))
-    shown = [b.text for row in expected.inline_keyboard for b in row]
-    assert labels == [*shown, "Answer privately 🔒"] and "Another one" in labels
+    mode = getattr(entry, "mode", None)
+    texts = bot.services.texts
+    plain = on_demand_keyboard(texts, mode)
+    together = isinstance(entry, Exercise) or mode == Mode.DO
+    expected = with_private_button(plain, texts, "on", done_together=together)
+    assert expected is not None
+    assert labels == [b.text for row in expected.inline_keyboard for b in row]
+    assert "Another one" in labels and ("Answer privately 🔒" in labels) != together
     assert post.kind == "exercise" and post.message_id == message.message_id
     async with bot.services.transaction() as session:
         used = (await session.scalars(select(EntryUse.entry_id))).all()

@@ -62,7 +62,8 @@ def answered_post(
         markup = None if closed else on_demand_keyboard(texts, mode)
     if markup is None or state.together:
         return text, markup
-    return text, with_private_button(markup, texts, state.private_mode)
+    together = done_together(entry)
+    return text, with_private_button(markup, texts, state.private_mode, done_together=together)
 
 
 def _mark_key(answered: bool, private: bool) -> str:

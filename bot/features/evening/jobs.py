@@ -235,7 +235,9 @@ class Sender:
         keyboard = self._keyboards.get((entry.mode, private_mode))
         if keyboard is None:
             plain = evening_keyboard(texts, entry.mode)
-            keyboard = with_private_button(plain, texts, private_mode) or plain
+            together = entry.mode == Mode.DO
+            keyboard = with_private_button(plain, texts, private_mode, done_together=together)
+            keyboard = keyboard or plain
             self._keyboards[(entry.mode, private_mode)] = keyboard
         return rendered, keyboard
 

@@ -28,6 +28,11 @@ def _mode(entry: Prompt | Exercise) -> Mode | None:
     return entry.mode if isinstance(entry, Prompt) else None
 
 
+def _together(entry: Prompt | Exercise) -> bool:
+    """Done together rather than answered: no "Answer privately" button."""
+    return isinstance(entry, Exercise) or entry.mode == Mode.DO
+
+
 async def on_exercise(update: Update, ctx: Ctx) -> None:
     """Post a prompt or guided exercise now, optionally on one topic."""
     message = await group_message(update, ctx)
@@ -54,7 +59,9 @@ async def on_exercise(update: Update, ctx: Ctx) -> None:
     posted = await ctx.bot.send_message(
         message.chat.id,
         entry_text(texts, entry),
-        reply_markup=with_private_button(on_demand_keyboard(texts, _mode(entry)), texts, mode),
+        reply_markup=with_private_button(
+            on_demand_keyboard(texts, _mode(entry)), texts, mode, done_together=_together(entry)
+        ),
     )
     await service.record(ctx.services, message.chat.id, chosen, posted.message_id, category)
 
@@ -92,7 +99,12 @@ async def on_exercise_button(update: Update, ctx: Ctx) -> None:
     elif pressed.entry is not None:
         await query.answer()
         mode = await private_answers.mode_of(ctx.services, query.message.chat.id)
-        keyboard = with_private_button(on_demand_keyboard(texts, _mode(pressed.entry)), texts, mode)
+        keyboard = with_private_button(
+            on_demand_keyboard(texts, _mode(pressed.entry)),
+            texts,
+            mode,
+            done_together=_together(pressed.entry),
+        )
         await edit_in_place(
             query.edit_message_text(entry_text(texts, pressed.entry), reply_markup=keyboard)
         )

@@ -84,15 +84,16 @@ def step_of(data: str) -> int | None:
 
 
 def with_private_button(
-    markup: InlineKeyboardMarkup | None, texts: Texts, mode: str
+    markup: InlineKeyboardMarkup | None, texts: Texts, mode: str, *, done_together: bool = False
 ) -> InlineKeyboardMarkup | None:
     """A prompt's keyboard with the "Answer privately" row the chat's /private setting asks for.
 
     ``on``: below the other buttons; ``only``: first (the way to answer there); ``off``: none.
     The button is the same for every chat and both partners: the press tells who and where,
-    and the answer to it carries the deep link made for that partner and post.
+    and the answer to it carries the deep link made for that partner and post. Something the
+    couple does together (a ``do`` prompt, a guided exercise) has nothing to answer privately.
     """
-    if mode not in ("on", "only"):
+    if mode not in ("on", "only") or done_together:
         return markup
     row = [InlineKeyboardButton(texts.render("posts.button_privately"), callback_data=PRIVATELY)]
     rows = [list(r) for r in markup.inline_keyboard] if markup is not None else []
