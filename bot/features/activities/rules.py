@@ -157,6 +157,7 @@ class ChatTaste(Protocol):
     pref_cost: str | None
     pref_place: str | None
     pref_energy: str | None
+    distance: bool  # /distance on: activities that can be done apart come first
 
 
 def choose(
@@ -180,6 +181,7 @@ def choose(
         max_minutes=f.max_minutes,
         season_for=now.astimezone(ZoneInfo(chat.timezone)).date(),
         hemisphere=hemisphere_of(chat.timezone),
+        prefer_apart=chat.distance,
         seed=seed_for(chat.id, 1_000_000 + chat.picks + len(used)),
     )
 

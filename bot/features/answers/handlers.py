@@ -69,11 +69,11 @@ class AnswerHandlers:
         if pressed.key is not None or state is None:
             await query.answer(texts.render(pressed.key or "answers.gone"), show_alert=True)
             return
-        await query.answer(
-            texts.render(
-                "answers.in_person_thanks" if state.changed else "answers.already_in_person"
-            )
-        )
+        if state.apart:
+            thanks = "answers.called_thanks" if state.changed else "answers.already_called"
+        else:
+            thanks = "answers.in_person_thanks" if state.changed else "answers.already_in_person"
+        await query.answer(texts.render(thanks))
         rendered = _render(ctx, state)
         if state.changed and rendered is not None:
             await _edit_status(ctx, chat_id, message_id, *rendered)

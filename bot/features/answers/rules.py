@@ -53,6 +53,7 @@ class PostFacts:
     first_answer_at: datetime | None
     together_at: datetime | None
     in_person: bool
+    apart: bool = False  # posted with "We called" (the chat was on /distance)
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class AnswerState:
     partners: tuple[PartnerMark, ...]
     together: bool
     changed: bool  # something new was recorded, so the prompt's status needs an edit
+    apart: bool = False  # the prompt carries "We called" rather than "We talked in person"
 
 
 class Outcome(enum.Enum):
@@ -231,4 +233,5 @@ def state_of(post: PostFacts, marks: Sequence[PartnerMark], *, changed: bool) ->
         partners=tuple(marks),
         together=together(post, marks),
         changed=changed,
+        apart=post.apart,
     )

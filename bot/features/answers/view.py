@@ -16,7 +16,7 @@ from bot.texts import Texts
 def status_block(texts: Texts, state: AnswerState) -> str:
     """The line under a prompt: who has answered, or the warm close when both have."""
     if state.in_person:
-        return texts.render_html("answers.in_person")
+        return texts.render_html("answers.called" if state.apart else "answers.in_person")
     marks = [
         texts.render_html("answers.done" if mark.answered else "answers.waiting", name=mark.name)
         for mark in state.partners
@@ -36,5 +36,5 @@ def answered_post(
     """A prompt or exercise with its status, and the buttons it should still carry."""
     text = entry_text(texts, entry) + status_block(texts, state)
     if state.kind == "evening":
-        return text, None if state.together else evening_keyboard(texts)
+        return text, None if state.together else evening_keyboard(texts, apart=state.apart)
     return text, None if state.done else on_demand_keyboard(texts)

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from telegram import InlineKeyboardMarkup
 from telegram.error import TelegramError
 
 from bot.features.activities.service import Evening
@@ -42,6 +43,7 @@ from bot.kernel.telegram.posts import evening_keyboard
 from bot.kernel.telegram.ratelimit import NO_RETRIES
 from bot.library.render import entry_text
 from bot.library.schema import Prompt
+from bot.texts import Texts
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +96,7 @@ class Sender:
         # Room for the slowest answer (the request timeout) and for writing it down.
         self._margin = min(lease / 2, timedelta(seconds=send_timeout + 5))
         self._slots = asyncio.Semaphore(concurrency)  # shared by overlapping passes
-        self._keyboard = evening_keyboard(services.texts)
+        self._keyboards = _keyboards(services.texts)
         self._rendered: dict[str, str] = {}  # library entry id -> its message, this pass
         self._stopping = False
         # With PTB's rate limiter on, 429s come back to us instead of being retried in place.
@@ -114,7 +116,7 @@ class Sender:
         result = SendResult()
         # One keyboard, and one rendering of each prompt, for the whole pass: at 1,000 posts/s
         # building them again for every chat is a measurable share of the CPU.
-        self._keyboard = evening_keyboard(self.services.texts)
+        self._keyboards = _keyboards(self.services.texts)
         self._rendered.clear()
         recorder = _Recorder(lambda done: self._record(done, result))
         sending: set[asyncio.Task[None]] = set()
@@ -195,14 +197,14 @@ class Sender:
             return Sent("rest", reason="resting")
         texts = self.services.texts
         if prepared.offer is not None:
-            text, keyboard = quiet_offer(texts, prepared.offer.activities)
+            text, keyboard = quiet_offer(texts, prepared.offer.activities, apart=prepared.apart)
         elif prepared.pick is not None:
             entry = prepared.pick.entry
             assert isinstance(entry, Prompt)
             rendered = self._rendered.get(entry.id)
             if rendered is None:
                 rendered = self._rendered[entry.id] = entry_text(texts, entry)
-            text, keyboard = rendered, self._keyboard
+            text, keyboard = rendered, self._keyboards[prepared.apart]
         else:
             return Sent("failed", reason="empty_library")
         if self._stopping or (job.send_by is not None and self.services.clock.now() > job.send_by):
@@ -253,6 +255,11 @@ class Sender:
                 result.outcomes["maybe_sent"],
                 result.outcomes["recovered"],
             )
+
+
+def _keyboards(texts: Texts) -> dict[bool, InlineKeyboardMarkup]:
+    """The evening prompt's keyboard, by whether the couple is apart ("We called")."""
+    return {apart: evening_keyboard(texts, apart=apart) for apart in (False, True)}
 
 
 class _Recorder:

@@ -122,6 +122,7 @@ class Prepared:
     plan: Evening = Evening.PROMPT
     pick: Pick | None = None
     offer: ActivityPick | None = None
+    apart: bool = False  # the chat is on /distance: "We called", activities done apart
 
 
 @dataclass(frozen=True)
@@ -160,16 +161,18 @@ async def prepare(services: Services, claimed: Sequence[Claimed]) -> list[Prepar
             continue
         evening = tonight[chat.id]
         if evening.offer is not None:
-            prepared.append(Prepared(item, chat.active, evening.plan, offer=evening.offer))
+            prepared.append(
+                Prepared(item, chat.active, evening.plan, offer=evening.offer, apart=chat.distance)
+            )
             continue
         chosen = pick(
             library,
             histories.get(chat.id, History()),
-            uses.preferences_of(chat),
+            uses.preferences_of(chat, now),
             seed=seed_for(chat.id, chat.picks),
             kinds=(Kind.PROMPT,),
         )
-        prepared.append(Prepared(item, chat.active, evening.plan, pick=chosen))
+        prepared.append(Prepared(item, chat.active, evening.plan, pick=chosen, apart=chat.distance))
     return prepared
 
 
@@ -229,5 +232,5 @@ def _record_post(
     assert job.pick is not None
     entry = job.pick.entry
     uses.record_pick(session, chat, job.pick, now)
-    runs.add_post(session, chat.id, message_id, entry.id, job.claim.id, now)
+    runs.add_post(session, chat.id, message_id, entry.id, job.claim.id, now, apart=job.apart)
     return {"entry_id": entry.id}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.features.exercise import queries, rules
 from bot.kernel.actor import Actor
@@ -39,17 +40,17 @@ async def choose(services: Services, actor: Actor, category: Category | None) ->
             await queries.recent_posts(met.session, met.chat.id, met.now - rules.WINDOW)
         ):
             return Limited("exercise.too_many")
-        return await _pick(met.session, met.chat, services.library.current, category)
+        return await _pick(met.session, met.chat, services.library.current, category, met.now)
 
 
 async def _pick(
-    session: Session, chat: Chat, library: Library, category: Category | None
+    session: Session, chat: Chat, library: Library, category: Category | None, now: datetime
 ) -> Pick | Limited:
     history = await uses.history(session, chat.id)
     chosen = pick(
         library,
         history,
-        uses.preferences_of(chat),
+        uses.preferences_of(chat, now),
         seed=seed_for(chat.id, chat.picks),
         kinds=rules.KINDS,
         category=category,
@@ -92,7 +93,7 @@ async def press(services: Services, actor: Actor, message_id: int, action: str) 
         if refused is not None:
             return Pressed(limited=Limited(refused))
         category = Category(post.category) if post.category else None
-        chosen = await _pick(met.session, met.chat, library, category)
+        chosen = await _pick(met.session, met.chat, library, category, met.now)
         if isinstance(chosen, Limited):
             return Pressed(limited=chosen)
         uses.record_pick(met.session, met.chat, chosen, met.now)

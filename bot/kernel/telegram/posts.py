@@ -1,6 +1,7 @@
 """The buttons under the bot's prompts, shared by the features that post them and edit them.
 
-The evening prompt carries "We talked in person" (handled by answers); an /exercise post carries
+The evening prompt carries "We talked in person" ("We called" with /distance on; handled by
+answers); an /exercise post carries
 "Another one" and "We did this" (handled by exercise). Answers edits both kinds of post when it
 updates their status line, so the keyboards live here rather than in either feature.
 """
@@ -15,11 +16,10 @@ IN_PERSON = "inperson"
 ANOTHER, DID_THIS = "ex:another", "ex:done"
 
 
-def evening_keyboard(texts: Texts) -> InlineKeyboardMarkup:
-    """The evening prompt's button: time together off-screen counts."""
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(texts.render("posts.button_in_person"), callback_data=IN_PERSON)]]
-    )
+def evening_keyboard(texts: Texts, *, apart: bool = False) -> InlineKeyboardMarkup:
+    """The evening prompt's button: time together off-screen counts (a call, when ``apart``)."""
+    label = texts.render("posts.button_called" if apart else "posts.button_in_person")
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=IN_PERSON)]])
 
 
 def on_demand_keyboard(texts: Texts) -> InlineKeyboardMarkup:
