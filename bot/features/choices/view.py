@@ -63,9 +63,8 @@ def topics_text(texts: Texts, choices: Choices) -> str:
         if not off
         else texts.render_html("settings.topics_some_off", topics=", ".join(off))
     )
-    return texts.render_html(
-        "settings.topics_panel", state=state, tender=tender_line(texts, choices)
-    )
+    # The parts are HTML already (escaped as they were rendered).
+    return texts.render("settings.topics_panel", state=state, tender=tender_line(texts, choices))
 
 
 def topics_keyboard(texts: Texts, choices: Choices) -> InlineKeyboardMarkup:
@@ -107,7 +106,7 @@ def decks_text(texts: Texts, choices: Choices) -> str:
         )
         for d in Deck
     ]
-    return texts.render_html("settings.decks_panel", decks="\n".join(lines))
+    return texts.render("settings.decks_panel", decks="\n".join(lines))  # lines are HTML
 
 
 def decks_keyboard(texts: Texts, choices: Choices) -> InlineKeyboardMarkup:
