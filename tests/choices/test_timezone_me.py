@@ -59,6 +59,7 @@ async def test_the_nudge_waits_for_morning_in_the_nudged_partners_own_zone(
     bot: RunningBot, couple: Couple
 ) -> None:
     await as_sam(bot, couple, "/timezone me Asia/Tokyo")
+    await press_time(bot, couple, "/distance on")
     await press_time(bot, couple, "/nudges 15m")
     prompt = await evening(bot)  # 20:30 in Berlin, 04:30 in Tokyo
     assert prompt is not None
@@ -74,3 +75,4 @@ async def test_the_nudge_waits_for_morning_in_the_nudged_partners_own_zone(
 
     [nudge] = nudges(bot, couple)
     assert nudge.text is not None and nudge.text.startswith("Sam")
+    assert "on a call" in nudge.text

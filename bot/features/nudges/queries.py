@@ -63,7 +63,11 @@ async def claim_nudges(session: AsyncSession, now: datetime, limit: int = 500) -
         if getattr(claimed, "rowcount", 0) != 1:
             continue
         answered, waiting = pair
-        nudges.append(Nudge(chat.id, post.message_id, answered.name, waiting.name, waiting.user_id))
+        nudges.append(
+            Nudge(
+                chat.id, post.message_id, answered.name, waiting.name, waiting.user_id, post.apart
+            )
+        )
     return nudges
 
 

@@ -85,3 +85,4 @@ class Nudge:
     answered: str
     waiting_name: str
     waiting_user_id: int
+    apart: bool = False  # the prompt carries "We called": suggest a call, not "in person"
