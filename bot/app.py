@@ -114,12 +114,23 @@ def build_application(services: Services) -> BotApp:
         # One chat's slow update (a database wait, a status edit held back by a 429) must not
         # hold up every other chat.
         .concurrent_updates(
-            PerChatUpdateProcessor(UPDATE_CONCURRENCY.get(services.engine.dialect.name, 4))
+            PerChatUpdateProcessor(
+                UPDATE_CONCURRENCY.get(services.engine.dialect.name, 4),
+                observe=services.metrics.update_handled,
+            )
         )
         # aiohttp rather than PTB's default httpx: a fraction of the CPU per call (see
         # bot.kernel.telegram.transport). Long polling gets its own connection, so it never waits for a free one.
-        .request(AiohttpRequest(pool_size=32, read_timeout=settings.telegram_timeout))
-        .get_updates_request(AiohttpRequest(pool_size=1, read_timeout=settings.telegram_timeout))
+        .request(
+            AiohttpRequest(
+                pool_size=32, read_timeout=settings.telegram_timeout, metrics=services.metrics
+            )
+        )
+        .get_updates_request(
+            AiohttpRequest(
+                pool_size=1, read_timeout=settings.telegram_timeout, metrics=services.metrics
+            )
+        )
     )
     app: BotApp
     if settings.rate_limit:

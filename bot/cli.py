@@ -90,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return demo_main()
         settings = _settings()
-        setup_logging(settings.log_level, _token(settings))
+        setup_logging(settings.log_level, _token(settings), fmt=settings.log_format)
         if command == "validate":
             return _validate(settings, args.file)
         if command == "migrate":

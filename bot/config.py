@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     prompts_dir: Path = Field(default_factory=lambda: project_root() / "prompts")
     language: str = "en"
     log_level: str = "INFO"
+    # "text" (one readable line a record) or "json" (one JSON object a line, for log shippers).
+    log_format: Literal["text", "json"] = "text"
     # Webhook mode (issue: run it for real); empty means long polling.
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
@@ -55,6 +57,10 @@ class Settings(BaseSettings):
     # Seconds to wait for Telegram's answer; a send that times out is "maybe sent".
     telegram_timeout: float = 10.0
     # Telegram user ids allowed to use /reload: "123,456" or "[123, 456]".
+    # Prometheus metrics at /metrics on this port; off when unset. In webhook mode they are also
+    # served at /metrics on the webhook server.
+    metrics_port: int | None = Field(default=None, ge=0, le=65535)
+    metrics_listen: str = "127.0.0.1"
     operator_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
 
     @field_validator("default_timezone")
@@ -80,6 +86,11 @@ class Settings(BaseSettings):
     @classmethod
     def _strip_slash(cls, value: str) -> str:
         return value.rstrip("/")
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("log_level")
     @classmethod

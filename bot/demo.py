@@ -84,9 +84,11 @@ class Stage:
         emu = self.emulator
         mark = emu.mark()
         emu.send_message(self.group, who, text, reply_to=reply_to)
-        # A reply is counted by editing the prompt; a command gets an answer.
-        method = "editMessageText" if reply_to is not None else "sendMessage"
-        await emu.wait_for_call(method, since=mark, chat_id=self.group.id)
+        # A reply is counted by editing the prompt; a command gets an answer (words or a picture).
+        if reply_to is not None:
+            await emu.wait_for_call("editMessageText", since=mark, chat_id=self.group.id)
+        else:
+            await emu.wait_for_message(self.group.id, since=mark)
         await self._settled()
 
     async def tap(self, who: User, message: Message, data: str) -> None:
@@ -99,9 +101,14 @@ class Stage:
         query = emu.press_button(self.group, who, message.message_id, data)
         await emu.wait_for_call("answerCallbackQuery", since=mark, callback_query_id=query)
         await self._settled()
-        # The pop-up only the tapper sees; left out when the message itself now says the same.
+        # The pop-up only the tapper sees; left out when the message itself (or the answer
+        # under a picture, whose caption stays) now says the same.
         popup = str(emu.answered_callbacks[query].get("text") or "")
-        if popup and popup not in self.transcript.shown(message.message_id):
+        said = (
+            self.transcript.shown(message.message_id),
+            self.transcript.shown(self.newest().message_id),
+        )
+        if popup and not any(popup in words for words in said):
             self.transcript.popup(self.clock.now(), who.first_name, popup)
 
     async def tick(self, day: int, clock_time: str) -> int:
@@ -152,11 +159,14 @@ async def _tuesday(stage: Stage) -> None:
 
 
 async def _wednesday(stage: Stage) -> None:
-    """They talk over dinner instead, and tap the in-person button."""
+    """They talk it over (or do it) together instead, and tap the prompt's button for that:
+    "We talked in person", or "Done" under a prompt to do together."""
     await stage.tick(2, EVENING)
     prompt = stage.newest()
     stage.at(2, "21:02")
-    await stage.tap(stage.first, prompt, "inperson")
+    markup = prompt.reply_markup
+    together = markup.inline_keyboard[0][0].callback_data if markup else None
+    await stage.tap(stage.first, prompt, str(together))
 
 
 async def _quiet_evenings(stage: Stage) -> None:
@@ -168,10 +178,11 @@ async def _quiet_evenings(stage: Stage) -> None:
 
 
 async def _sunday(stage: Stage) -> None:
-    """A quiet stretch brings an activity instead of a question; then the weekly recap."""
-    await stage.tick(6, EVENING)
-    offer = stage.newest()
+    """A quiet stretch brings an activity instead of a question, in the weekly recap."""
+    if not await stage.tick(6, EVENING):
+        stage.note(stage.texts.render("demo.in_recap"))
     await stage.tick(6, "19:01")
+    offer = stage.newest()  # the recap, carrying tonight's ideas
     stage.at(6, "19:40")
     await stage.tap(stage.second, offer, "act:1")
 

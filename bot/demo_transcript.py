@@ -47,14 +47,14 @@ class Transcript:
         changed = [
             m
             for m in history
-            if m.message_id in self._seen and (m.text or "") != self._seen[m.message_id]
+            if m.message_id in self._seen and _words(m) != self._seen[m.message_id]
         ]
         for message in fresh:
             self._new(message)
         for message in changed:
             self._edited(message)
         for message in history:
-            self._seen[message.message_id] = message.text or ""
+            self._seen[message.message_id] = _words(message)
 
     def shown(self, message_id: int) -> str:
         """A message's text as the transcript last showed it ("" if never)."""
@@ -100,6 +100,14 @@ class Transcript:
             )
             self._add(moment, line)
             return
+        if message.photo:
+            # A picture cannot be printed: the transcript says there is one, then its caption.
+            line = self.texts.render(
+                "demo.picture", time=self._time(moment), name=name, text=message.caption or ""
+            )
+            self._add(moment, line)
+            self._buttons(message)
+            return
         if message.text is None:
             return  # other service messages say nothing a reader needs
         if message.reply_to_message is not None and not _is_bot(message):
@@ -116,9 +124,7 @@ class Transcript:
     def _edited(self, message: Message) -> None:
         before = set(self._seen[message.message_id].splitlines())
         news = [
-            line
-            for line in (message.text or "").splitlines()
-            if line.strip() and line not in before
+            line for line in _words(message).splitlines() if line.strip() and line not in before
         ]
         if not news:
             return
@@ -158,3 +164,8 @@ class Transcript:
 
 def _is_bot(message: Message) -> bool:
     return bool(message.from_user and message.from_user.is_bot)
+
+
+def _words(message: Message) -> str:
+    """A message's text, or a picture's caption."""
+    return message.text or message.caption or ""

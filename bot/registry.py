@@ -30,6 +30,7 @@ from bot.kernel.telegram.flood import flood_handler
 MENU = (
     "help",
     "exercise",
+    "exercises",
     "activity",
     "time",
     "timezone",
@@ -80,6 +81,7 @@ def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("start", onboarding.on_start))
     app.add_handler(CommandHandler("help", onboarding.on_help))
     app.add_handler(CommandHandler("exercise", exercise.on_exercise))
+    app.add_handler(CommandHandler("exercises", exercise.on_exercises))
     app.add_handler(CommandHandler("activity", activities.on_activity))
     app.add_handler(CommandHandler("nudges", settings.on_nudges))
     app.add_handler(CommandHandler("stats", looking_back.on_stats))
@@ -111,7 +113,9 @@ def register(app: BotApp) -> None:
     app.add_handler(
         CallbackQueryHandler(exercise.on_exercise_button, pattern=r"^ex:(another|done)$")
     )
-    app.add_handler(CallbackQueryHandler(answers.on_in_person, pattern=r"^inperson$"))
+    app.add_handler(CallbackQueryHandler(exercise.on_step_button, pattern=r"^exev:step:[1-9]$"))
+    # "We talked in person", and "Done" (a do prompt, an exercise evening): answered together.
+    app.add_handler(CallbackQueryHandler(answers.on_in_person, pattern=r"^(inperson|did)$"))
     app.add_handler(
         CallbackQueryHandler(
             activities.on_offer_button, pattern=r"^(act:(\d|no)|act1:(yes|another))$"

@@ -11,6 +11,7 @@ from telegram.ext import ExtBot
 
 from bot.app import ALLOWED_UPDATES, StartupError, build_application, prepare_database
 from bot.features.evening.jobs import Sender
+from bot.kernel.metrics import MetricsServer
 from bot.kernel.services import BotApp, Services
 from bot.kernel.telegram.transport import AiohttpRequest
 from bot.kernel.telegram.webhook import WebhookServer
@@ -28,6 +29,7 @@ class BotRunner:
         self.app: BotApp = build_application(services)
         self._poll_timeout = poll_timeout
         self._web: WebhookServer | None = None
+        self.metrics_server: MetricsServer | None = None
         settings = services.settings
         # The fan-out gets its own Bot on aiohttp (see bot.kernel.telegram.transport) and its own
         # connections, so replies to commands never queue behind thousands of evening posts.
@@ -38,7 +40,9 @@ class BotRunner:
             base_url=f"{settings.telegram_api_url}/bot",
             base_file_url=f"{settings.telegram_api_url}/file/bot",
             request=AiohttpRequest(
-                pool_size=settings.send_concurrency, read_timeout=settings.telegram_timeout
+                pool_size=settings.send_concurrency,
+                read_timeout=settings.telegram_timeout,
+                metrics=services.metrics,
             ),
             defaults=app_bot.defaults,
             rate_limiter=app_bot.rate_limiter,
@@ -117,6 +121,21 @@ class BotRunner:
                 error_callback=self._polling_error,
             )
 
+        if settings.metrics_port is not None:
+            self.metrics_server = MetricsServer(self.services.metrics)
+            try:
+                await self.metrics_server.start(settings.metrics_listen, settings.metrics_port)
+            except OSError as exc:
+                # The bot's work does not depend on its metrics: say so loudly and go on.
+                log.error(
+                    "metrics not served: cannot listen on %s:%s (%s)",
+                    settings.metrics_listen,
+                    settings.metrics_port,
+                    exc.strerror or type(exc).__name__,
+                )
+                await self.metrics_server.stop()
+                self.metrics_server = None
+
         # Everything built so far (library, templates, PTB, SQLAlchemy) lives as long as the bot:
         # keep it out of the cyclic collector's full passes, which a fan-out's allocation rate
         # otherwise triggers every few seconds over the whole heap (a fifth of the CPU at
@@ -131,6 +150,9 @@ class BotRunner:
             await self.app.updater.stop()
         if self._web is not None:
             await self._web.stop()
+        if self.metrics_server is not None:
+            await self.metrics_server.stop()
+            self.metrics_server = None
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
 from bot.features.activities.jobs import send_follow_ups
@@ -10,6 +11,8 @@ from bot.features.evening.jobs import Sender, SendResult
 from bot.features.evening.service import PlanResult, plan_due
 from bot.features.looking_back.jobs import send_recaps
 from bot.features.nudges.jobs import send_nudges
+from bot.kernel.db.census import census
+from bot.kernel.db.engine import DatabaseError
 from bot.kernel.services import Ctx, Services
 
 log = logging.getLogger(__name__)
@@ -36,13 +39,16 @@ class EveningJob:
 
     async def tick(self) -> TickResult:
         """Plan every due chat (in batches), then send every due run."""
+        started, metrics = time.perf_counter(), self.services.metrics
         total = await self.plan_due()
         sent = await self.sender.send_due()
         bot = self.sender.bot
         # Smaller duties after the prompts, each claimed atomically so replicas share them.
-        await send_nudges(self.services, bot)
-        await send_follow_ups(self.services, bot)
+        metrics.nudged(await send_nudges(self.services, bot))
+        metrics.follow_up("asked", await send_follow_ups(self.services, bot))
         await send_recaps(self.services, bot)
+        await self.count()
+        metrics.ticked(time.perf_counter() - started)
         if total.chats or sent.outcomes:
             log.info(
                 "tick: planned %d, skipped %d late; send outcomes %s",
@@ -54,4 +60,19 @@ class EveningJob:
 
     async def plan_due(self) -> PlanResult:
         """Turn every due chat into a run, batch by batch (the tick's first half)."""
-        return await plan_due(self.services)
+        total = await plan_due(self.services)
+        self.services.metrics.planned(total.planned, total.skipped_late)
+        return total
+
+    async def count(self) -> None:
+        """Refresh the gauges the database counts (active chats, runs waiting)."""
+        try:
+            async with self.services.transaction() as session:
+                counted = await census(session, self.services.clock.now())
+        except DatabaseError as exc:
+            # The gauges keep their last values; the tick's real work is done.
+            log.warning("could not count chats and runs for the metrics: %s", type(exc).__name__)
+            return
+        self.services.metrics.census(
+            active_chats=counted.active_chats, runs_waiting=counted.runs_waiting
+        )

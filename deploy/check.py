@@ -10,7 +10,13 @@ Run from anywhere with the project's virtual environment (it needs PyYAML):
   exercises.yaml, and running as a non-root USER;
 - quality-time.service: ``systemd-analyze verify`` (and an offline security score) when
   systemd-analyze exists; skipped with a message otherwise;
-- .env.example and README.md: every setting in bot/config.py is listed, BOT_TOKEN is empty.
+- .env.example and README.md: every setting in bot/config.py is listed, BOT_TOKEN is empty;
+- grafana-dashboard.json: valid JSON, every panel querying the provisioned data source, every
+  metric its PromQL names exported by the bot's metrics registry, and the panels an operator
+  looks at first (lag between due and sent, 429s, errors, latency) present;
+- the compose profile ``monitoring``: Prometheus and Grafana services in it, the files they
+  mount present, Prometheus scraping the bot service on its METRICS_PORT (listening beyond
+  loopback), Grafana's data source and dashboard folder matching the dashboard and the mounts.
 
 Prints one line per problem and exits 1 if there is any.
 """
@@ -18,6 +24,7 @@ Prints one line per problem and exits 1 if there is any.
 from __future__ import annotations
 
 import ast
+import json
 import re
 import shutil
 import subprocess
@@ -196,10 +203,196 @@ def check_unit(problems: list[str]) -> None:
             )
 
 
+DASHBOARD = DEPLOY / "grafana-dashboard.json"
+PROMETHEUS = DEPLOY / "prometheus.yml"
+GRAFANA_DATASOURCES = DEPLOY / "grafana" / "provisioning" / "datasources" / "prometheus.yaml"
+GRAFANA_DASHBOARDS = DEPLOY / "grafana" / "provisioning" / "dashboards" / "quality-time.yaml"
+MONITORING = "monitoring"
+# Series Prometheus itself adds to every scrape.
+PROMETHEUS_SERIES = {"up", "scrape_duration_seconds", "scrape_samples_scraped"}
+PROMQL_WORDS = {
+    "by", "without", "on", "ignoring", "group_left", "group_right", "bool", "and", "or",
+    "unless", "offset", "inf", "nan",
+}  # fmt: skip
+# What the first panels must show: (what, a regular expression one query must match).
+FIRST_PANELS = (
+    ("the lag between due and sent", r"quality_time_prompt_delay_seconds_bucket"),
+    ("Telegram's 429s", r'quality_time_telegram_calls_total\{[^}]*outcome="429"'),
+    ("errors", r"quality_time_errors_total"),
+    ("update-handling latency", r"quality_time_update_seconds_bucket"),
+)
+
+
+def bot_metric_names() -> set[str] | None:
+    """Every series name the bot's metrics registry exports (None: the bot cannot be imported)."""
+    sys.path.insert(0, str(ROOT))
+    try:
+        from bot.kernel.metrics import Metrics, exported_names
+    except ImportError:
+        return None
+    return exported_names(Metrics())
+
+
+def promql_metric_names(expr: str) -> set[str]:
+    """The metric names a PromQL expression reads (functions, labels and keywords left out)."""
+    expr = re.sub(r'"(?:[^"\\]|\\.)*"', '""', expr)  # string literals
+    expr = re.sub(r"\{[^}]*\}", " ", expr)  # label matchers
+    expr = re.sub(r"\[[^\]]*\]", " ", expr)  # range selectors
+    expr = re.sub(r"\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)", " ", expr)
+    names = set()
+    for match in re.finditer(r"(?<![\w$])([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(\()?", expr):
+        name, call = match.group(1), match.group(2)
+        if not call and name.lower() not in PROMQL_WORDS:
+            names.add(name)
+    return names
+
+
+def dashboard_queries(problems: list[str], datasource_uid: str | None) -> list[str]:
+    """Every query of the dashboard, checking each panel's data source on the way."""
+    try:
+        dashboard = json.loads(DASHBOARD.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        problems.append(f"grafana-dashboard.json: not valid JSON: {exc}")
+        return []
+    panels = dashboard.get("panels") if isinstance(dashboard, dict) else None
+    if not isinstance(panels, list) or not panels:
+        problems.append("grafana-dashboard.json: no panels")
+        return []
+    queries = []
+    for panel in panels:
+        title = panel.get("title", "?")
+        targets = panel.get("targets") or []
+        if not targets:
+            problems.append(f"grafana-dashboard.json: panel {title!r} has no query")
+        for target in targets:
+            source = target.get("datasource") or panel.get("datasource") or {}
+            if datasource_uid is not None and source.get("uid") != datasource_uid:
+                problems.append(
+                    f"grafana-dashboard.json: panel {title!r} queries data source "
+                    f"{source.get('uid')!r}, not the provisioned {datasource_uid!r}"
+                )
+            expr = target.get("expr")
+            if not isinstance(expr, str) or not expr.strip():
+                problems.append(f"grafana-dashboard.json: panel {title!r} has an empty query")
+            else:
+                queries.append(expr)
+    return queries
+
+
+def check_dashboard(problems: list[str]) -> None:
+    """The dashboard's queries read only what the bot exports, and the first panels exist."""
+    datasource_uid = None
+    try:
+        datasources = yaml.safe_load(GRAFANA_DATASOURCES.read_text(encoding="utf-8"))
+        datasource_uid = datasources["datasources"][0]["uid"]
+    except (OSError, yaml.YAMLError, KeyError, IndexError, TypeError) as exc:
+        problems.append(f"{GRAFANA_DATASOURCES.relative_to(DEPLOY)}: no data source uid: {exc}")
+    queries = dashboard_queries(problems, datasource_uid)
+    exported = bot_metric_names()
+    if exported is None:
+        problems.append("grafana-dashboard.json: cannot import bot.kernel.metrics to check names")
+        return
+    for expr in queries:
+        for name in sorted(promql_metric_names(expr) - exported - PROMETHEUS_SERIES):
+            problems.append(f"grafana-dashboard.json: {name!r} is not a metric of the bot")
+    for what, pattern in FIRST_PANELS:
+        if not any(re.search(pattern, expr) for expr in queries):
+            problems.append(f"grafana-dashboard.json: no panel shows {what}")
+
+
+def _environment(service: dict[str, Any]) -> dict[str, str]:
+    environment = service.get("environment") or {}
+    if isinstance(environment, list):
+        environment = dict(item.split("=", 1) for item in environment if "=" in item)
+    return {str(key): str(value) for key, value in environment.items()}
+
+
+def _mounts(service: dict[str, Any]) -> dict[str, str]:
+    """A service's bind mounts of this folder: container path -> host path."""
+    mounts = {}
+    for volume in service.get("volumes") or []:
+        parts = str(volume).split(":")
+        if len(parts) >= 2 and parts[0].startswith("."):
+            mounts[parts[1]] = parts[0]
+    return mounts
+
+
+def check_monitoring(problems: list[str]) -> None:
+    """The monitoring profile: its services, their files, and each pointed at the next."""
+    try:
+        doc = yaml.safe_load((DEPLOY / "compose.yaml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return  # check_compose has said so
+    services: dict[str, Any] = (doc or {}).get("services") or {}
+    for name in ("prometheus", "grafana"):
+        service = services.get(name)
+        if not service:
+            problems.append(f"compose.yaml: no service {name!r}")
+            continue
+        if MONITORING not in (service.get("profiles") or []):
+            problems.append(f"compose.yaml: service {name!r} is not in the {MONITORING!r} profile")
+        for host in _mounts(service).values():
+            if not (DEPLOY / host).exists():
+                problems.append(f"compose.yaml: {name} mounts {host}, which does not exist")
+    prometheus, grafana = services.get("prometheus") or {}, services.get("grafana") or {}
+    bot = _environment(services.get("bot") or {})
+    port = bot.get("METRICS_PORT")
+    if not port:
+        problems.append("compose.yaml: the bot service sets no METRICS_PORT for Prometheus")
+    if bot.get("METRICS_LISTEN", "127.0.0.1") in ("127.0.0.1", "localhost", "::1"):
+        problems.append(
+            "compose.yaml: the bot's METRICS_LISTEN is loopback: Prometheus cannot reach it"
+        )
+    if (
+        prometheus
+        and _mounts(prometheus).get("/etc/prometheus/prometheus.yml") != "./prometheus.yml"
+    ):
+        problems.append("compose.yaml: prometheus does not mount ./prometheus.yml as its config")
+    try:
+        config = yaml.safe_load(PROMETHEUS.read_text(encoding="utf-8"))
+        targets = [
+            target
+            for job in config["scrape_configs"]
+            for static in job.get("static_configs", [])
+            for target in static.get("targets", [])
+        ]
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        problems.append(f"prometheus.yml: no scrape targets: {exc}")
+        targets = []
+    if port and f"bot:{port}" not in targets:
+        problems.append(f"prometheus.yml: scrapes {targets}, not the bot service's bot:{port}")
+    if grafana:
+        mounts = _mounts(grafana)
+        if mounts.get("/etc/grafana/provisioning") != "./grafana/provisioning":
+            problems.append("compose.yaml: grafana does not mount ./grafana/provisioning")
+        folders = [
+            str(Path(c).parent) for c, h in mounts.items() if h == "./grafana-dashboard.json"
+        ]
+        try:
+            providers = yaml.safe_load(GRAFANA_DASHBOARDS.read_text(encoding="utf-8"))
+            paths = [p["options"]["path"] for p in providers["providers"]]
+        except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+            problems.append(f"{GRAFANA_DASHBOARDS.relative_to(DEPLOY)}: no dashboard path: {exc}")
+            paths = []
+        if not folders:
+            problems.append("compose.yaml: grafana does not mount ./grafana-dashboard.json")
+        elif not set(folders) & set(paths):
+            problems.append(f"Grafana loads dashboards from {paths}, the dashboard is in {folders}")
+    try:
+        datasource = yaml.safe_load(GRAFANA_DATASOURCES.read_text(encoding="utf-8"))
+        url = str(datasource["datasources"][0]["url"])
+    except (OSError, yaml.YAMLError, KeyError, IndexError, TypeError):
+        return  # check_dashboard has said so
+    if not url.startswith("http://prometheus:9090"):
+        problems.append(f"Grafana's data source points at {url}, not the prometheus service")
+
+
 def main() -> int:
     """Run every check and report."""
     problems: list[str] = []
     check_compose(problems)
+    check_dashboard(problems)
+    check_monitoring(problems)
     check_dockerfile(problems)
     check_settings_documented(problems)
     check_unit(problems)

@@ -298,11 +298,11 @@ class RunningBot:
     clock: ManualClock
 
     async def ask(self, chat: Chat, user: User, command: str) -> str:
-        """A member sends a command; return the text of the bot's answer."""
+        """A member sends a command; return the text (or a photo's caption) of the answer."""
         mark = self.emulator.mark()
         self.emulator.send_command(chat, user, command)
         answer = await self.emulator.wait_for_message(chat.id, since=mark)
-        return answer.text or ""
+        return answer.text or answer.caption or ""
 
     def count_ticks(self) -> Callable[[], int]:
         """From now on, count the scheduler's ticks that finished; return the counter."""

@@ -70,7 +70,7 @@ def nudges(bot: RunningBot, couple: Couple) -> list[Message]:
     return [
         m
         for m in bot.emulator.bot_messages(couple.chat.id)
-        if m.text and "has shared their answer" in m.text
+        if m.text and "room for your answer" in m.text
     ]
 
 
@@ -84,13 +84,16 @@ async def press_time(bot: RunningBot, couple: Couple, command: str) -> str:
     return answer.text or ""
 
 
+def is_evening_post(message: Message) -> bool:
+    """Whether a bot message is an evening post: a prompt (answered by reply, by talking it over
+    or by doing it together) or an exercise evening's exercise."""
+    text = message.text or ""
+    return text.startswith("💬") or "exercise evening" in text
+
+
 def prompts_in(bot: RunningBot, chat_id: int) -> list[Message]:
     """The evening prompts the bot posted in a chat."""
-    return [
-        m
-        for m in bot.emulator.bot_messages(chat_id)
-        if m.text and "reply to this message" in m.text
-    ]
+    return [m for m in bot.emulator.bot_messages(chat_id) if is_evening_post(m)]
 
 
 async def run_count(bot: RunningBot, **where: object) -> int:

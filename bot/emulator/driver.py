@@ -25,7 +25,7 @@ from bot.emulator.state import Call, World
 from bot.emulator.updates import WebhookDelivery
 
 # Successful calls that put a message into a chat (wait_for_message looks at these).
-_POSTING = frozenset({"sendmessage", "sendpoll", "senddocument"})
+_POSTING = frozenset({"sendmessage", "sendpoll", "senddocument", "sendphoto"})
 
 
 class Emulator(ChatActions, Conversation):
@@ -147,7 +147,7 @@ class Emulator(ChatActions, Conversation):
     async def wait_for_message(
         self, chat_id: ChatRef, since: int = 0, timeout: float = 5.0
     ) -> Message:
-        """The next message the bot posted (sendMessage/sendPoll/sendDocument) to a chat."""
+        """The next message the bot posted (sendMessage/sendPoll/sendDocument/sendPhoto) to a chat."""
         target = chat_id.id if isinstance(chat_id, Chat) else chat_id
 
         def found(call: Call) -> bool:
@@ -219,6 +219,17 @@ class Emulator(ChatActions, Conversation):
         return [
             (files[fid].filename, files[fid].data)
             for cid, fid in self.world.sent_documents
+            if cid == target
+        ]
+
+    def photos(self, chat_id: ChatRef) -> list[tuple[str | None, bytes]]:
+        """(caption, bytes) of every photo the bot sent to a chat, in order."""
+        target = chat_id.id if isinstance(chat_id, Chat) else chat_id
+        captions = {m.photo[-1].file_id: m.caption for m in self.bot_messages(target) if m.photo}
+        files = self.world.files
+        return [
+            (captions.get(fid), files[fid].data)
+            for cid, fid in self.world.sent_photos
             if cid == target
         ]
 

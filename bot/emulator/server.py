@@ -12,7 +12,12 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from bot.emulator import methods, methods_chat, methods_media  # noqa: F401 - fill the table
+from bot.emulator import (  # noqa: F401 - fill the table
+    methods,
+    methods_chat,
+    methods_media,
+    methods_photo,
+)
 from bot.emulator.errors import ApiError, forbidden
 from bot.emulator.limits import FaultRule, failure
 from bot.emulator.params import Upload, normalize, opt_float, opt_int, opt_json, recorded

@@ -143,6 +143,7 @@ class World:
         self.answered_callbacks: dict[str, dict[str, Any]] = {}
         self.files: dict[str, StoredFile] = {}
         self.sent_documents: list[tuple[int, str]] = []  # (chat id, file id) in order
+        self.sent_photos: list[tuple[int, str]] = []  # (chat id, file id) in order
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.bot_texts: dict[tuple[str, str], str] = {}  # (name|description|..., language)
         self.updates = UpdateQueue()

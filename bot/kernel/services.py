@@ -14,7 +14,9 @@ from bot.config import Settings
 from bot.kernel.actor import Actor
 from bot.kernel.db.engine import Engine, Session, SessionMaker
 from bot.kernel.db.members import Meeting, meet
+from bot.kernel.metrics import Metrics
 from bot.library.holder import LibraryHolder
+from bot.pictures.cache import Pictures
 from bot.texts import Texts
 
 __all__ = ["BotApp", "BotData", "Ctx", "Services", "Session"]
@@ -30,12 +32,16 @@ class Services:
     texts: Texts
     library: LibraryHolder
     clock: Clock
+    # The operator's metrics, in a registry of this bot's own (bot.kernel.metrics).
+    metrics: Metrics = field(default_factory=Metrics)
     # What features made with the services and must release with them (e.g. the answers'
     # batcher and its SQLite writer), closed first to last before the engine.
     on_close: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     # Called after a meeting with a member nobody has vouched for, in a group whose couple
     # lacks its second partner: the feature that asks the adder about them sets it.
     on_stranger: Callable[[Actor], Awaitable[None]] | None = None
+    # Rendered pictures (the evenings calendar), kept per chat and day in this process only.
+    pictures: Pictures = field(default_factory=Pictures)
 
     async def close(self) -> None:
         """Close the database connections (they open again if the bot starts again)."""

@@ -2,8 +2,12 @@
 
 Filters: ``cost`` is a budget (``low`` also offers free activities), ``place`` ``home`` or ``out``
 also offers activities marked ``either``, ``energy`` must match, ``max_minutes`` keeps those that
-can be done in that time, and ``season_for`` keeps activities without a season list or whose
-list holds the season of that date (meteorological seasons; ``hemisphere="south"`` flips them).
+can be done in that time, ``longest`` leaves out activities that may take longer (a weekday
+evening offers nothing over four hours), and ``season_for`` keeps activities without a season
+list or whose list holds the season of that date (meteorological seasons; ``region="south"``
+flips them). In the tropics (``region="tropics"``) it is summer all year as far as activities
+go: nothing that needs a winter or an autumn (a snow day, a leaf hunt), and nothing tagged
+``snow``.
 
 Like prompts, an activity is not suggested again until every fitting one was suggested. When
 fewer than ``count`` unused ones are left, the rest of the old cycle is offered first and the
@@ -26,6 +30,9 @@ from typing import Literal
 from bot.library.schema import Activity, Cost, Energy, Library, Place, Season
 
 Hemisphere = Literal["north", "south"]
+# Where a couple lives, for the seasons: a hemisphere, or the tropics (no winter at all).
+Region = Literal["north", "south", "tropics"]
+TROPICS_ONLY_NOT = frozenset({"snow"})  # tags of activities the tropics never get
 
 _NORTH_SEASONS = (Season.WINTER, Season.SPRING, Season.SUMMER, Season.AUTUMN)
 _COST_ORDER = tuple(Cost)
@@ -40,8 +47,11 @@ class ActivityPick:
     apart: bool = False  # chosen for a couple apart: show each activity's apart variant
 
 
-def season_of(day: date, hemisphere: Hemisphere = "north") -> Season:
-    """The meteorological season of a date (winter is December to February in the north)."""
+def season_of(day: date, hemisphere: Region = "north") -> Season:
+    """The meteorological season of a date (winter is December to February in the north;
+    summer all year in the tropics)."""
+    if hemisphere == "tropics":
+        return Season.SUMMER
     index = (day.month % 12) // 3  # Dec-Feb 0, Mar-May 1, Jun-Aug 2, Sep-Nov 3
     if hemisphere == "south":
         index = (index + 2) % 4
@@ -55,7 +65,9 @@ def fits(
     place: Place | str | None = None,
     energy: Energy | str | None = None,
     max_minutes: int | None = None,
+    longest: int | None = None,
     season: Season | None = None,
+    tropics: bool = False,
 ) -> bool:
     """Tell whether an activity passes the filters (None means no filter)."""
     if cost is not None and _COST_ORDER.index(activity.cost) > _COST_ORDER.index(Cost(cost)):
@@ -66,6 +78,10 @@ def fits(
     if energy is not None and activity.energy != Energy(energy):
         return False
     if max_minutes is not None and activity.minutes.low > max_minutes:
+        return False
+    if longest is not None and activity.minutes.high > longest:
+        return False
+    if tropics and TROPICS_ONLY_NOT.intersection(activity.tags):
         return False
     return season is None or activity.season is None or season in activity.season
 
@@ -79,8 +95,9 @@ def pick_activities(
     place: Place | str | None = None,
     energy: Energy | str | None = None,
     max_minutes: int | None = None,
+    longest: int | None = None,
     season_for: date | None = None,
-    hemisphere: Hemisphere = "north",
+    hemisphere: Region = "north",
     prefer_apart: bool = False,
     seed: int,
 ) -> ActivityPick:
@@ -91,7 +108,14 @@ def pick_activities(
             a
             for a in library.activities
             if fits(
-                a, cost=cost, place=place, energy=energy, max_minutes=max_minutes, season=season
+                a,
+                cost=cost,
+                place=place,
+                energy=energy,
+                max_minutes=max_minutes,
+                longest=longest,
+                season=season,
+                tropics=hemisphere == "tropics",
             )
         ),
         key=lambda a: a.id,

@@ -191,7 +191,7 @@ class Activity(_Entry):
 
     title: Annotated[str, _text(60)]  # a noun phrase: "A swim together", "Stargazing"
     # A whole sentence offering it: "Fancy a swim together?" (templates never build one).
-    invitation: Annotated[str, _text(140)] | None = None
+    invitation: Annotated[str, _text(140)]
     description: Annotated[str, _text(280)]
     # How to do it apart (a video call, a watch party, letters): preferred with /distance on.
     apart: Annotated[str, _text(280)] | None = None

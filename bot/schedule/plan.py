@@ -113,3 +113,12 @@ def after_claim(chat: ChatSchedule, due: datetime, now: datetime) -> datetime | 
 def is_too_late(due: datetime, now: datetime) -> bool:
     """Tell whether a recap is so late it should wait for next week."""
     return now - due > RECAP_LATE_LIMIT
+
+
+def is_recap_evening(chat: ChatSchedule, local_date: date) -> bool:
+    """Tell whether the weekly recap comes on this local date (right after the evening slot).
+
+    On that evening a quiet-evening activity offer rides in the recap instead of arriving as a
+    message of its own a minute before it.
+    """
+    return chat.active and chat.recap_enabled and local_date.weekday() == chat.recap_weekday

@@ -8,7 +8,14 @@ from sqlalchemy import select
 
 from bot.kernel.db.models import Suggestion
 from tests.conftest import Couple, RunningBot
-from tests.couple_evening import evening, now_message, press, press_time, reply
+from tests.couple_evening import (
+    evening,
+    is_evening_post,
+    now_message,
+    press,
+    press_time,
+    reply,
+)
 
 
 async def test_three_quiet_evenings_bring_an_activity_instead_of_a_question(
@@ -40,7 +47,7 @@ async def test_not_now_brings_questions_back_and_holds_the_next_offer_for_a_cool
 
     assert "No problem" in answer
     questions = [await evening(bot, day) for day in (4, 5, 6)]
-    assert all(q is not None and "reply to this message" in (q.text or "") for q in questions)
+    assert all(q is not None and is_evening_post(q) for q in questions)
     again = await evening(bot, 7)
     assert again is not None and "quiet few evenings" in (again.text or "")
 
@@ -54,17 +61,17 @@ async def test_a_chosen_activity_gets_one_follow_up_and_done_counts(
     assert offer is not None
 
     answer = await press(bot, couple, offer, "act:1")
-    assert "it is" in answer
+    assert "You picked:" in answer
     assert await evening(bot, 4) is None  # resting while they go and do it
     follow_up = await evening(bot, 6)  # three days later, at the evening time
 
-    assert follow_up is not None and (follow_up.text or "").startswith("Did you get to")
+    assert follow_up is not None and (follow_up.text or "").startswith("A few days ago you picked:")
     assert "quality time" in await press(bot, couple, follow_up, "fu:done")
     async with bot.services.transaction() as session:
         suggestion = await session.scalar(select(Suggestion))
     assert suggestion is not None and suggestion.outcome == "done" and suggestion.done_at
     question = await evening(bot, 7)
-    assert question is not None and "reply to this message" in (question.text or "")
+    assert question is not None and is_evening_post(question)
 
 
 async def test_answering_again_ends_the_rest_and_questions_resume(
@@ -78,7 +85,7 @@ async def test_answering_again_ends_the_rest_and_questions_resume(
     await reply(bot, couple, "sam", prompts[2])
     question = await evening(bot, 4)
 
-    assert question is not None and "reply to this message" in (question.text or "")
+    assert question is not None and is_evening_post(question)
 
 
 async def test_activity_on_demand_narrows_and_offers_another(

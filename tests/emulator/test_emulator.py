@@ -14,6 +14,7 @@ from telegram import (
     Chat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     ReplyParameters,
     Update,
     User,
@@ -24,6 +25,7 @@ from telegram.request import HTTPXRequest
 
 from bot.emulator import Emulator
 from bot.emulator.html import parse_html
+from bot.pictures.calendar import Evening, render, size
 from tests.conftest import eventually
 
 T = TypeVar("T")
@@ -629,6 +631,29 @@ async def test_documents_are_stored_and_downloadable(
     assert emu.documents(chat) == [("export.json", b'{"answers": 3}')]
     file = await bot.get_file(sent.document.file_id)
     assert bytes(await file.download_as_bytearray()) == b'{"answers": 3}'
+
+
+async def test_a_photo_upload_is_posted_with_its_caption_and_buttons_and_garbage_is_refused(
+    emu: Emulator, bot: Bot, couple: tuple[User, User, Chat]
+) -> None:
+    chat = couple[2]
+    png = render([Evening.TOGETHER] * 7)
+    sent = await bot.send_photo(
+        chat.id,
+        InputFile(png, filename="evenings.png"),
+        caption="<b>Your week</b>",
+        parse_mode="HTML",
+        reply_markup=keyboard("a"),
+    )
+    assert sent.photo and (sent.photo[-1].width, sent.photo[-1].height) == size(1)
+    assert sent.caption == "Your week" and sent.reply_markup == keyboard("a")
+    assert emu.photos(chat) == [("Your week", png)]
+    call = await emu.wait_for_call("sendPhoto", caption="<b>Your week</b>")
+    assert call.params["photo"]["size"] == len(png)
+    with pytest.raises(BadRequest, match=r"(?i)image_process_failed"):
+        await bot.send_photo(chat.id, InputFile(b"not a picture", filename="x.png"))
+    with pytest.raises(BadRequest, match="caption is too long"):
+        await bot.send_photo(chat.id, sent.photo[-1].file_id, caption="x" * 1025)
 
 
 async def test_commands_are_kept_per_scope_and_language(

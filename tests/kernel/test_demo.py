@@ -30,33 +30,37 @@ async def test_the_demo_plays_every_step_of_the_week_in_order() -> None:
         "evening prompts now come at 19:00",
         "Sam: /timezone Lisbon",
         "your time zone is now Europe/Lisbon",
-        "reply to this message to answer",
+        "Do this together, then tap “Done”.",
         f"Robin ↩ {lines.render('demo.lines.monday_first')}",
         "(edited): Robin ✓ · Sam …",
         f"Sam ↩ {lines.render('demo.lines.monday_second')}",
         "(edited): Robin ✓ · Sam ✓",
         "── Tue 24 Nov, Lisbon ──",
         f"19:18 Sam ↩ {lines.render('demo.lines.tuesday_second')}",
-        "21:20 Quality Time: Robin, Sam has shared their answer",
+        "21:20 Quality Time: Robin, there's room for your answer",
         f"Robin ↩ {lines.render('demo.lines.tuesday_first')}",
         "── Wed 25 Nov, Lisbon ──",
-        "Robin taps “We talked in person”",
-        "(edited): 🗣 You talked in person",
+        "Robin taps “Done ✓”",
+        "(edited): ✓ Done together.",
         "(no answer tonight)",
         "── Sun 29 Nov, Lisbon ──",
-        "19:00 Quality Time: It's been a quiet few evenings",
+        "tonight's ideas come with the weekly recap",
+        "19:01 Quality Time: [🖼 a calendar of your evenings] 🌙 Your week together",
+        "Evenings you both answered: 3",
+        "🟩 answered together: 2 · 🟦 talked in person: 1",
+        "For tonight",
         "[ Not now ]",
-        "19:01 Quality Time: 🌙 Your week together",
         "Sam taps “2.",
-        "it is — enjoy it together!",
+        "(edited): You picked: Learn some sign language. Enjoy it together!",
         "(no question tonight: the evening is left free for the activity)",
         "── Wed 2 Dec, Lisbon ──",
-        "19:00 Quality Time: Did you get to",
+        "19:00 Quality Time: A few days ago you picked: Learn some sign language.",
         "Robin taps “We did it ✓”",
         "that's quality time, and it counts.",
         "Sam: /stats",
-        "Quality Time: Looking back 💛",
+        "Quality Time: [🖼 a calendar of your evenings] Looking back 💛",
         "Activities done together: 1",
+        "🔲 days off: 3",
         "10 days in",
     ]
     position = 0
@@ -65,8 +69,10 @@ async def test_the_demo_plays_every_step_of_the_week_in_order() -> None:
         assert found >= 0, f"{step!r} missing after position {position}"
         position = found
     assert transcript.count("(no answer tonight)") == 3
-    assert transcript.count("has shared their answer") == 1
+    assert transcript.count("room for your answer") == 1
     assert "<b>" not in transcript
+    assert "It's been a quiet few evenings" not in transcript  # the recap carried the offer
+    assert transcript.count("it is — enjoy it together!") == 1
 
 
 def test_quality_time_demo_runs_without_a_token_an_env_file_or_the_network(

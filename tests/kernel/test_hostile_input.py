@@ -23,7 +23,18 @@ from tests.conftest import RunningBot, StartBot
 SECRET = "s3cret-for-tests"
 # Commands that change the couple's data when a partner or an admin sends them: from a guest
 # each must be refused.
-GUARDED = ("time", "timezone", "days", "pause", "resume", "skip", "nudges", "recap", "forget")
+GUARDED = (
+    "time",
+    "timezone",
+    "days",
+    "pause",
+    "resume",
+    "skip",
+    "nudges",
+    "recap",
+    "exercises",
+    "forget",
+)
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),

@@ -43,6 +43,7 @@ VALID = dedent(
     activities:
       - id: phone-free-walk
         title: "A walk without phones"
+        invitation: "Fancy a walk without phones?"
         description: "Leave the phones at home and wander."
         minutes: [30, 60]
         cost: free
@@ -52,6 +53,7 @@ VALID = dedent(
         tags: [outdoors, talk]
       - id: board-game-night
         title: "Board game night"
+        invitation: "Up for a board game night?"
         description: "Dust off a game."
         minutes: 90
         cost: low
@@ -137,7 +139,7 @@ def test_unknown_fields_are_named_with_a_suggestion_or_the_allowed_ones(
     assert problems(tmp_path, text, texts) == [
         "exercises.yaml:8:5: prompt 'dream-house': unknown field 'folow_up'; "
         "did you mean 'follow_up'?",
-        "exercises.yaml:28:5: activity 'phone-free-walk': unknown field 'labels' (allowed: id, "
+        "exercises.yaml:29:5: activity 'phone-free-walk': unknown field 'labels' (allowed: id, "
         "title, invitation, description, apart, minutes, cost, place, energy, season, tags)",
     ]
 
@@ -154,7 +156,7 @@ def test_wrong_types_are_named_with_the_value_given(tmp_path: Path, texts: Texts
         "exercises.yaml:8:5: prompt 'dream-house': follow_up must be text (got 3)",
         "exercises.yaml:13:5: exercise 'three-things': depth must be 1, 2 or 3 (got '1')",
         "exercises.yaml:14:5: exercise 'three-things': minutes must be a whole number (got 2.5)",
-        "exercises.yaml:28:5: activity 'phone-free-walk': tags must be a list (got a mapping)",
+        "exercises.yaml:29:5: activity 'phone-free-walk': tags must be a list (got a mapping)",
     ]
 
 
@@ -170,9 +172,9 @@ def test_wrong_enum_values_list_the_allowed_ones(tmp_path: Path, texts: Texts) -
         "exercises.yaml:4:5: prompt 'dream-house': category must be appreciation, memories, "
         "dreams, daily-life, feelings, fun, values, closeness or team (got 'dream')",
         "exercises.yaml:6:5: prompt 'dream-house': mode must be talk, write or do (got 'sing')",
-        "exercises.yaml:27:22: activity 'phone-free-walk': season #2 must be spring, summer, "
+        "exercises.yaml:28:22: activity 'phone-free-walk': season #2 must be spring, summer, "
         "autumn or winter (got 'summertime')",
-        "exercises.yaml:33:5: activity 'board-game-night': cost must be free, low, medium or high "
+        "exercises.yaml:35:5: activity 'board-game-night': cost must be free, low, medium or high "
         "(got 'cheap')",
     ]
 
@@ -193,7 +195,7 @@ def test_over_long_texts_give_their_length_and_the_limit(tmp_path: Path, texts: 
 
     assert problems(tmp_path, text, texts) == [
         "exercises.yaml:7:5: prompt 'dream-house': text is 201 characters long; the limit is 200",
-        "exercises.yaml:30:5: activity 'board-game-night': title is 61 characters long; "
+        "exercises.yaml:31:5: activity 'board-game-night': title is 61 characters long; "
         "the limit is 60",
     ]
 
@@ -206,7 +208,7 @@ def test_bad_ids_and_tags_are_explained(tmp_path: Path, texts: Texts) -> None:
     assert problems(tmp_path, text, texts) == [
         "exercises.yaml:3:5: prompt 'Dream House': id must be 3 to 48 characters of a-z, 0-9 "
         "and '-', not starting or ending with '-' (got 'Dream House')",
-        "exercises.yaml:28:22: activity 'phone-free-walk': tags #2 must be a short lowercase "
+        "exercises.yaml:29:22: activity 'phone-free-walk': tags #2 must be a short lowercase "
         "word of a-z, 0-9 and '-' (got 'Talk Talk')",
     ]
 
@@ -219,7 +221,7 @@ def test_duplicate_ids_across_kinds_name_the_first_place(tmp_path: Path, texts: 
     assert problems(tmp_path, text, texts) == [
         "exercises.yaml:20:5: activity 'phone-free-walk': this id is already used by the "
         "exercise at line 10, column 5",
-        "exercises.yaml:29:5: activity 'dream-house': this id is already used by the prompt "
+        "exercises.yaml:30:5: activity 'dream-house': this id is already used by the prompt "
         "at line 3, column 5",
     ]
 
@@ -240,7 +242,7 @@ def test_bad_activity_minutes_are_explained(
     text = VALID.replace("minutes: [30, 60]", f"minutes: {minutes}")
 
     assert problems(tmp_path, text, texts) == [
-        f"exercises.yaml:23:5: activity 'phone-free-walk': {message}"
+        f"exercises.yaml:24:5: activity 'phone-free-walk': {message}"
     ]
 
 
@@ -251,7 +253,7 @@ def test_list_sizes_and_repeated_items_are_checked(tmp_path: Path, texts: Texts)
 
     assert problems(tmp_path, text, texts) == [
         "exercises.yaml:16:5: exercise 'three-things': steps must have at least 2 (got 1)",
-        "exercises.yaml:26:5: activity 'phone-free-walk': season lists 'spring' more than once",
+        "exercises.yaml:27:5: activity 'phone-free-walk': season lists 'spring' more than once",
     ]
 
 
@@ -268,7 +270,7 @@ def test_an_entry_without_an_id_is_named_by_number(tmp_path: Path, texts: Texts)
     text = VALID.replace("  - id: board-game-night\n    title:", "  - title:")
 
     assert problems(tmp_path, text, texts) == [
-        "exercises.yaml:29:5: activity #2: missing field 'id'"
+        "exercises.yaml:30:5: activity #2: missing field 'id'"
     ]
 
 
@@ -301,7 +303,7 @@ def test_a_key_given_twice_is_reported_not_silently_overwritten(
     assert problems(tmp_path, text, texts) == [
         "exercises.yaml:7:5: prompt 'dream-house': 'depth' is given twice "
         "(first at line 5, column 5)",
-        "exercises.yaml:37:1: 'prompts' is given twice (first at line 2, column 1)",
+        "exercises.yaml:39:1: 'prompts' is given twice (first at line 2, column 1)",
     ]
 
 
@@ -367,6 +369,7 @@ def test_every_problem_is_collected_in_one_run(tmp_path: Path, texts: Texts) -> 
         "exercises.yaml:18:5: activity 'x': id must be 3 to 48 characters of a-z, 0-9 and '-', "
         "not starting or ending with '-' (got 'x')",
         "exercises.yaml:18:5: activity 'x': missing field 'title'",
+        "exercises.yaml:18:5: activity 'x': missing field 'invitation'",
         "exercises.yaml:18:5: activity 'x': missing field 'description'",
         "exercises.yaml:18:5: activity 'x': missing field 'minutes'",
         "exercises.yaml:18:5: activity 'x': missing field 'cost'",

@@ -84,6 +84,94 @@ def test_every_couple_is_addressed_without_gendered_roles(shipped: Library) -> N
 def _extra_texts(entry: object) -> tuple[str, ...]:
     return tuple(
         value
-        for name in ("follow_up", "why")
+        for name in ("follow_up", "why", "invitation", "apart")
         if isinstance(value := getattr(entry, name, None), str)
     )
+
+
+# Imperative openings a title must not have: a title is read inside sentences ("Did you get to
+# {title}?"), so it is a noun phrase, and the invitation is the sentence that offers it.
+IMPERATIVES = frozenset(
+    [
+        "go",
+        "learn",
+        "build",
+        "catch",
+        "read",
+        "grow",
+        "cook",
+        "volunteer",
+        "try",
+        "pick",
+        "fold",
+        "bake",
+        "make",
+        "send",
+        "ride",
+        "fly",
+        "fix",
+        "write",
+        "paint",
+        "find",
+        "wander",
+        "plan",
+        "listen",
+        "revisit",
+        "watch",
+        "take",
+        "play",
+        "visit",
+        "sign",
+        "join",
+        "book",
+    ]
+)
+
+
+def test_every_activity_has_a_noun_title_and_an_invitation_that_asks(shipped: Library) -> None:
+    imperative = [a.id for a in shipped.activities if a.title.split()[0].lower() in IMPERATIVES]
+    not_asking = [a.id for a in shipped.activities if not a.invitation.endswith("?")]
+
+    assert imperative == []
+    assert not_asking == []
+
+
+def test_at_least_25_activities_say_how_to_do_them_apart(shipped: Library) -> None:
+    apart = [a for a in shipped.activities if a.apart]
+    in_description = [a.id for a in shipped.activities if re.search(r"\bapart\b", a.description)]
+
+    assert len(apart) >= 25
+    assert in_description == []
+
+
+def test_light_prompts_assume_no_shared_bed_and_no_childhood_home(shipped: Library) -> None:
+    assuming = re.compile(r"\b(bed|bedtime|grew up in|home you grew up)\b", re.IGNORECASE)
+
+    assert [p.id for p in shipped.prompts if p.depth == 1 and assuming.search(p.text)] == []
+
+
+def test_charged_everyday_entries_are_marked_sensitive_and_never_rated_light(
+    shipped: Library,
+) -> None:
+    talk = (*shipped.prompts, *shipped.exercises)
+    sensitive = [e for e in talk if e.sensitive and e.deck is None]
+
+    assert len(sensitive) >= 15
+    assert [e.id for e in sensitive if e.depth == 1] == []
+
+
+def test_one_quote_style_and_british_spelling_throughout(shipped: Library) -> None:
+    american = re.compile(
+        r"\b(favor|color|colors|recognize|cozy|organize|neighbor|center|theater|mom)\b|"
+        r"\b\w+(?:ization|izing)\b|favorite",
+        re.IGNORECASE,
+    )
+    offending = [
+        entry.id
+        for kind in Kind
+        for entry in shipped.entries(kind)
+        for text in (entry_text(entry), *_extra_texts(entry))
+        if "‘" in text or "’" in text or "“" in text or american.search(text)
+    ]
+
+    assert offending == []

@@ -26,6 +26,7 @@ def activity(activity_id: str, **fields: object) -> Activity:
     values: dict[str, object] = {
         "id": activity_id,
         "title": activity_id.replace("-", " ").title(),
+        "invitation": "Fancy doing something together?",
         "description": "Something to do together.",
         "minutes": 60,
         "cost": "free",

@@ -43,7 +43,8 @@ async def crowded_bot(bot: RunningBot) -> AsyncIterator[Bot]:
     )
     await crowded.initialize()
     fired = len(bot.emulator.faults.fired)
-    bot.emulator.faults.delay("getMe", seconds=3.0, times=1)
+    # Long enough to outlast a busy machine; cancelled at the end, so it costs no time.
+    bot.emulator.faults.delay("getMe", seconds=30.0, times=1)
     busy = asyncio.create_task(crowded.get_me())
     await eventually(lambda: len(bot.emulator.faults.fired) > fired, "the slow getMe")
     yield crowded
@@ -82,7 +83,7 @@ async def test_a_recap_whose_answer_never_came_is_not_sent_a_second_time(
         request=AiohttpRequest(pool_size=1, read_timeout=0.2),
     )
     await slow.initialize()
-    bot.emulator.faults.delay("sendMessage", seconds=1.0, times=1, deliver=True)
+    bot.emulator.faults.delay("sendPhoto", seconds=1.0, times=1, deliver=True)
     try:
         first = await send_recaps(bot.services, slow)
     finally:

@@ -199,7 +199,7 @@ async def test_a_group_upgraded_to_a_supergroup_keeps_its_partners_under_the_new
 async def test_the_command_menu_is_set_at_start_up(bot: RunningBot) -> None:
     names = [command.command for command in bot.emulator.commands()]
 
-    assert names[:4] == ["help", "exercise", "activity", "time"]
+    assert names[:5] == ["help", "exercise", "exercises", "activity", "time"]
     assert all(command.description for command in bot.emulator.commands())
 
 

@@ -65,12 +65,14 @@ async def test_a_city_sets_the_time_zone_and_the_prompt_follows_it(
 
 
 async def talk_in_person(bot: RunningBot, couple: Couple) -> None:
-    """The couple answers tonight's prompt, if there is one, by tapping the in-person button."""
+    """The couple answers tonight's prompt, if there is one, by tapping the in-person button
+    (or "Done", on a prompt to do together)."""
     emu = bot.emulator
     prompts = prompts_in(bot, couple.chat.id)
     if prompts and prompts[-1].reply_markup is not None:
         mark = emu.mark()
-        emu.press_button(couple.chat, couple.sam, prompts[-1].message_id, "inperson")
+        data = str(prompts[-1].reply_markup.inline_keyboard[0][0].callback_data)
+        emu.press_button(couple.chat, couple.sam, prompts[-1].message_id, data)
         await emu.wait_for_call("answerCallbackQuery", since=mark)
         await emu.settle()
 

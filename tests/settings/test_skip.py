@@ -8,6 +8,7 @@ import pytest
 from telegram import Message
 
 from tests.conftest import Couple, RunningBot, StartBot
+from tests.couple_evening import is_evening_post
 
 # Monday 23 November 2026; Berlin is UTC+1, so 20:30 there is 19:30 UTC.
 EVENING = datetime(2026, 11, 23, 19, 30, tzinfo=UTC)
@@ -20,11 +21,7 @@ async def bot(start_bot: StartBot) -> RunningBot:
 
 
 def prompts_in(bot: RunningBot, chat_id: int) -> list[Message]:
-    return [
-        m
-        for m in bot.emulator.bot_messages(chat_id)
-        if m.text and "reply to this message" in m.text
-    ]
+    return [m for m in bot.emulator.bot_messages(chat_id) if is_evening_post(m)]
 
 
 async def evenings_sent(bot: RunningBot, couple: Couple, days: int) -> list[Message]:

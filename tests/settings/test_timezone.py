@@ -9,6 +9,7 @@ from telegram import Message
 
 from bot.kernel.db.models import Chat
 from tests.conftest import Couple, RunningBot, StartBot
+from tests.couple_evening import is_evening_post
 
 # Monday 23 November 2026: 20:30 at UTC-3 is 23:30 UTC.
 MONDAY = datetime(2026, 11, 23, tzinfo=UTC)
@@ -21,11 +22,7 @@ async def bot(start_bot: StartBot) -> RunningBot:
 
 
 def prompts_in(bot: RunningBot, chat_id: int) -> list[Message]:
-    return [
-        m
-        for m in bot.emulator.bot_messages(chat_id)
-        if m.text and "reply to this message" in m.text
-    ]
+    return [m for m in bot.emulator.bot_messages(chat_id) if is_evening_post(m)]
 
 
 async def zone_of(bot: RunningBot, couple: Couple) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import CallbackQuery, Message, Update
 
 from bot.features.activities import rules, service
 from bot.features.activities.view import plain, single_offer
@@ -42,6 +42,7 @@ async def on_activity(update: Update, ctx: Ctx) -> None:
         return
     text, keyboard = single_offer(texts, offered.activities[0], apart=offered.apart)
     posted = await ctx.bot.send_message(message.chat.id, text, reply_markup=keyboard)
+    ctx.services.metrics.activity_offered("command")
     await service.suggested(ctx.services, message.chat.id, offered, words, posted.message_id)
 
 
@@ -67,18 +68,27 @@ async def on_offer_button(update: Update, ctx: Ctx) -> None:
     else:
         await query.answer()
     if pressed.another is not None:
+        ctx.services.metrics.activity_chosen("another")
         text, keyboard = single_offer(texts, pressed.another, apart=pressed.apart)
         await edit_in_place(query.edit_message_text(text, reply_markup=keyboard))
     elif pressed.edit == "activities.chosen":
-        await edit_in_place(
-            query.edit_message_text(
-                texts.render_html("activities.chosen", title=title), reply_markup=None
-            )
-        )
+        ctx.services.metrics.activity_chosen("chosen")
+        await _settle(query, texts.render_html("activities.chosen", title=title))
     elif pressed.edit is not None:
-        await edit_in_place(
-            query.edit_message_text(texts.render_html("activities.declined"), reply_markup=None)
-        )
+        ctx.services.metrics.activity_chosen("declined")
+        await _settle(query, texts.render_html("activities.declined"))
+
+
+async def _settle(query: CallbackQuery, text: str) -> None:
+    """Put the outcome in the offer's place. An offer under a picture (the weekly recap
+    carries one on its evening) keeps its caption, the recap's words: its buttons go and the
+    outcome comes as a reply."""
+    message = query.message
+    if isinstance(message, Message) and message.photo:
+        await edit_in_place(query.edit_message_reply_markup(reply_markup=None))
+        await message.reply_text(text)
+        return
+    await edit_in_place(query.edit_message_text(text, reply_markup=None))
 
 
 async def on_follow_up_button(update: Update, ctx: Ctx) -> None:
@@ -99,6 +109,7 @@ async def on_follow_up_button(update: Update, ctx: Ctx) -> None:
     if said == "already":
         await query.answer(texts.render("activities.already_answered"))
         return
+    ctx.services.metrics.follow_up(outcome)
     key = _FOLLOW_UP_ANSWERS.get(outcome, "activities.skipped")
     await query.answer(plain(texts.render(key)))
     await edit_in_place(query.edit_message_text(texts.render_html(key), reply_markup=None))

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from bot.library.activities import ActivityPick, Hemisphere, pick_activities
+from bot.library.activities import ActivityPick, Hemisphere, Region, pick_activities
 from bot.library.picker import seed_for
 from bot.library.schema import Activity, Library
 from bot.schedule.latitude import latitude
@@ -88,6 +88,39 @@ def hemisphere_of(zone: str) -> Hemisphere:
     """The hemisphere of the chat's time zone (tzdata's coordinates), for seasonal activities."""
     # Zones without a place (UTC, Etc/GMT+3) count as north, where most couples live.
     return "south" if (latitude(zone) or 0.0) < 0 else "north"
+
+
+# The tropics lie within the Tropics of Cancer and Capricorn: no winter there to speak of.
+TROPICS_LATITUDE = 23.44
+
+
+def region_of(zone: str) -> Region:
+    """Where the chat's zone lies for seasonal activities: the tropics, or a hemisphere."""
+    found = latitude(zone)
+    if found is not None and abs(found) < TROPICS_LATITUDE:
+        return "tropics"
+    return hemisphere_of(zone)
+
+
+# Nothing longer than this is offered on a weekday evening (Monday to Thursday, local time):
+# longer activities wait for a Friday, Saturday or Sunday evening, offered for the weekend.
+LONGEST_ON_A_WEEKDAY = 4 * 60
+WEEKEND_EVENINGS = frozenset({4, 5, 6})
+
+
+def weekend_evening(day: date) -> bool:
+    """Whether this local date's evening may offer long activities (Friday to Sunday)."""
+    return day.weekday() in WEEKEND_EVENINGS
+
+
+def longest_on(day: date) -> int | None:
+    """The longest activity (minutes) that may be offered on this local date; None: no limit."""
+    return None if weekend_evening(day) else LONGEST_ON_A_WEEKDAY
+
+
+def for_the_weekend(activity: Activity) -> bool:
+    """Whether an activity may take longer than a weekday evening allows (a weekend plan)."""
+    return activity.minutes.high > LONGEST_ON_A_WEEKDAY
 
 
 # --- What /activity narrows to, and choosing activities -------------------------------------
@@ -171,6 +204,7 @@ def choose(
 ) -> ActivityPick:
     """Pick activities that fit the chat's preferences (and any /activity filter)."""
     f = filters or Filters()
+    today = now.astimezone(ZoneInfo(chat.timezone)).date()
     return pick_activities(
         library,
         count=count,
@@ -179,8 +213,9 @@ def choose(
         place=f.place or chat.pref_place,
         energy=f.energy or chat.pref_energy,
         max_minutes=f.max_minutes,
-        season_for=now.astimezone(ZoneInfo(chat.timezone)).date(),
-        hemisphere=hemisphere_of(chat.timezone),
+        longest=longest_on(today),
+        season_for=today,
+        hemisphere=region_of(chat.timezone),
         prefer_apart=chat.distance,
         seed=seed_for(chat.id, 1_000_000 + chat.picks + len(used)),
     )

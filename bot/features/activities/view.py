@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.features.activities.rules import for_the_weekend
 from bot.library.schema import Activity
 from bot.texts import Texts
 
@@ -20,9 +21,12 @@ def duration_text(texts: Texts, activity: Activity) -> str:
             return texts.render("activities.hours", n=hours)
         return texts.render("activities.minutes", n=minutes)
 
-    if low == high:
-        return one(low)
-    return texts.render("activities.range", low=one(low), high=one(high))
+    duration = (
+        one(low) if low == high else texts.render("activities.range", low=one(low), high=one(high))
+    )
+    if for_the_weekend(activity):
+        return texts.render("activities.weekend_plan", duration=duration)
+    return duration
 
 
 def activity_line(texts: Texts, number: int, activity: Activity, *, apart: bool = False) -> str:
@@ -64,12 +68,13 @@ def quiet_offer(
 def single_offer(
     texts: Texts, activity: Activity, *, apart: bool = False
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """An /activity idea with "Let's do this" and "Another idea"."""
-    text = (
-        texts.render_html("activities.on_demand_intro")
-        + "\n\n"
-        + activity_line(texts, 1, activity, apart=apart)
+    """An /activity idea with "Let's do this" and "Another idea", led by its invitation."""
+    intro = (
+        texts.render_html("activities.on_demand_invitation", invitation=activity.invitation)
+        if activity.invitation
+        else texts.render_html("activities.on_demand_intro")
     )
+    text = intro + "\n\n" + activity_line(texts, 1, activity, apart=apart)
     keyboard = InlineKeyboardMarkup(
         [
             [
@@ -86,7 +91,7 @@ def single_offer(
 
 
 def follow_up(texts: Texts, activity: Activity) -> tuple[str, InlineKeyboardMarkup]:
-    """ "Did you get to ...?" with done / not yet / skip."""
+    """ "A few days ago you picked: ... Did you get round to it?" with done / not yet / skip."""
     keyboard = InlineKeyboardMarkup(
         [
             [

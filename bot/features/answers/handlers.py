@@ -1,4 +1,5 @@
-"""Handlers that notice answers: replies to a prompt, plain messages, "We talked in person"."""
+"""Handlers that notice answers: replies to a prompt, plain messages, "We talked in person" and
+"Done" (a ``do`` prompt or an exercise evening done together, recorded the same way)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from bot.features.answers.view import answered_post
 from bot.kernel.services import Ctx, Services
 from bot.kernel.telegram.editing import edit_text
 from bot.kernel.telegram.interaction import actor_of, in_group
+from bot.kernel.telegram.posts import DONE
 from bot.library.schema import Exercise, Prompt
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,7 @@ class AnswerHandlers:
         if result.state is None:
             return  # nothing new: the status line stands
         state = result.state
+        ctx.services.metrics.answered(seen.how)
         log.debug("answer recorded in chat %s (post %s, %s)", seen.chat_id, state.post_id, seen.how)
         rendered = _render(ctx, state)
         if rendered is not None:
@@ -57,7 +60,8 @@ class AnswerHandlers:
         return Result(Outcome.IGNORED) if result.outcome is Outcome.UNKNOWN else result
 
     async def on_in_person(self, update: Update, ctx: Ctx) -> None:
-        """Both partners talked it over face to face: mark the prompt answered by both."""
+        """Both partners talked it over face to face (or did it together, "Done"): mark the
+        prompt answered by both."""
         query = update.callback_query
         actor = actor_of(update, ctx)
         if query is None or query.message is None or actor is None or not actor.in_group:
@@ -69,11 +73,16 @@ class AnswerHandlers:
         if pressed.key is not None or state is None:
             await query.answer(texts.render(pressed.key or "answers.gone"), show_alert=True)
             return
-        if state.apart:
-            thanks = "answers.called_thanks" if state.changed else "answers.already_called"
+        done = query.data == DONE
+        if state.changed:
+            thanks = "answers.done_thanks" if done else "answers.in_person_thanks"
+            thanks = "answers.called_thanks" if state.apart and not done else thanks
         else:
-            thanks = "answers.in_person_thanks" if state.changed else "answers.already_in_person"
+            thanks = "answers.already_done" if done else "answers.already_in_person"
+            thanks = "answers.already_called" if state.apart and not done else thanks
         await query.answer(texts.render(thanks))
+        if state.changed:
+            ctx.services.metrics.answered("done" if done else "in_person")
         rendered = _render(ctx, state)
         if state.changed and rendered is not None:
             await _edit_status(ctx, chat_id, message_id, *rendered)

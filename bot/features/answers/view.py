@@ -7,15 +7,26 @@ from html import escape
 from telegram import InlineKeyboardMarkup
 
 from bot.features.answers.service import AnswerState
-from bot.kernel.telegram.posts import evening_keyboard, on_demand_keyboard
-from bot.library.render import entry_text
-from bot.library.schema import Exercise, Prompt
+from bot.kernel.telegram.posts import (
+    evening_keyboard,
+    exercise_evening_keyboard,
+    on_demand_keyboard,
+)
+from bot.library.render import entry_text, exercise_evening_text, follow_up_text
+from bot.library.schema import Exercise, Mode, Prompt
 from bot.texts import Texts
 
 
-def status_block(texts: Texts, state: AnswerState) -> str:
+def done_together(entry: Prompt | Exercise) -> bool:
+    """Whether the entry is done rather than talked about: a ``do`` prompt, a guided exercise."""
+    return isinstance(entry, Exercise) or entry.mode == Mode.DO
+
+
+def status_block(texts: Texts, state: AnswerState, entry: Prompt | Exercise) -> str:
     """The line under a prompt: who has answered, or the warm close when both have."""
     if state.in_person:
+        if done_together(entry):
+            return texts.render_html("answers.done_together")
         return texts.render_html("answers.called" if state.apart else "answers.in_person")
     marks = [
         texts.render_html("answers.done" if mark.answered else "answers.waiting", name=mark.name)
@@ -33,8 +44,18 @@ def status_block(texts: Texts, state: AnswerState) -> str:
 def answered_post(
     texts: Texts, entry: Prompt | Exercise, state: AnswerState
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """A prompt or exercise with its status, and the buttons it should still carry."""
-    text = entry_text(texts, entry) + status_block(texts, state)
+    """A prompt or exercise with its status, and the buttons it should still carry.
+
+    Once both have answered, the prompt's follow-up question comes under the status line.
+    """
+    closed = state.together if state.kind == "evening" else state.done
+    status = status_block(texts, state, entry)
+    after = follow_up_text(texts, entry) if state.together else ""
+    mode = entry.mode if isinstance(entry, Prompt) else None
+    if state.kind == "evening" and isinstance(entry, Exercise):
+        text = exercise_evening_text(texts, entry, closed=closed)
+        return text + status, None if closed else exercise_evening_keyboard(texts)
+    text = entry_text(texts, entry) + status + after
     if state.kind == "evening":
-        return text, None if state.together else evening_keyboard(texts, apart=state.apart)
-    return text, None if state.done else on_demand_keyboard(texts)
+        return text, None if closed else evening_keyboard(texts, mode, apart=state.apart)
+    return text, None if closed else on_demand_keyboard(texts, mode)

@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from telegram import InlineKeyboardMarkup
 from telegram.error import TelegramError
 
 from bot.features.activities.service import Evening
@@ -39,11 +38,10 @@ from bot.features.evening.service import Prepared, Sent
 from bot.kernel.db.engine import DatabaseBusy
 from bot.kernel.services import Services
 from bot.kernel.telegram.outcomes import Classified, Outcome, classify
-from bot.kernel.telegram.posts import evening_keyboard
+from bot.kernel.telegram.posts import evening_keyboard, exercise_evening_keyboard
 from bot.kernel.telegram.ratelimit import NO_RETRIES
-from bot.library.render import entry_text
-from bot.library.schema import Prompt
-from bot.texts import Texts
+from bot.library.render import entry_text, exercise_evening_text
+from bot.library.schema import Exercise, Mode, Prompt
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +94,7 @@ class Sender:
         # Room for the slowest answer (the request timeout) and for writing it down.
         self._margin = min(lease / 2, timedelta(seconds=send_timeout + 5))
         self._slots = asyncio.Semaphore(concurrency)  # shared by overlapping passes
-        self._keyboards = _keyboards(services.texts)
+        self._keyboards: dict[tuple[Mode | None, bool], Any] = {}  # by mode and apart
         self._rendered: dict[str, str] = {}  # library entry id -> its message, this pass
         self._stopping = False
         # With PTB's rate limiter on, 429s come back to us instead of being retried in place.
@@ -116,7 +114,7 @@ class Sender:
         result = SendResult()
         # One keyboard, and one rendering of each prompt, for the whole pass: at 1,000 posts/s
         # building them again for every chat is a measurable share of the CPU.
-        self._keyboards = _keyboards(self.services.texts)
+        self._keyboards.clear()
         self._rendered.clear()
         recorder = _Recorder(lambda done: self._record(done, result))
         sending: set[asyncio.Task[None]] = set()
@@ -195,16 +193,14 @@ class Sender:
             return Sent("failed", reason="inactive")
         if prepared.plan == Evening.REST:
             return Sent("rest", reason="resting")
+        if prepared.in_recap:
+            return Sent("in_recap")
         texts = self.services.texts
         if prepared.offer is not None:
             text, keyboard = quiet_offer(texts, prepared.offer.activities, apart=prepared.apart)
         elif prepared.pick is not None:
             entry = prepared.pick.entry
-            assert isinstance(entry, Prompt)
-            rendered = self._rendered.get(entry.id)
-            if rendered is None:
-                rendered = self._rendered[entry.id] = entry_text(texts, entry)
-            text, keyboard = rendered, self._keyboards[prepared.apart]
+            text, keyboard = self._rendered_post(entry, apart=prepared.apart)
         else:
             return Sent("failed", reason="empty_library")
         if self._stopping or (job.send_by is not None and self.services.clock.now() > job.send_by):
@@ -216,6 +212,22 @@ class Sender:
         except TelegramError as exc:
             return self._failed(job.chat_id, classify(exc), exc)
         return Sent("sent", message_id=message.message_id)
+
+    def _rendered_post(self, entry: Prompt | Exercise, *, apart: bool = False) -> tuple[str, Any]:
+        """An evening's text and buttons: a prompt by its mode, or an exercise evening's post."""
+        texts = self.services.texts
+        rendered = self._rendered.get(entry.id)
+        if isinstance(entry, Exercise):
+            if rendered is None:
+                rendered = self._rendered[entry.id] = exercise_evening_text(texts, entry)
+            return rendered, exercise_evening_keyboard(texts)
+        if rendered is None:
+            rendered = self._rendered[entry.id] = entry_text(texts, entry)
+        keyboard = self._keyboards.get((entry.mode, apart))
+        if keyboard is None:
+            keyboard = evening_keyboard(texts, entry.mode, apart=apart)
+            self._keyboards[(entry.mode, apart)] = keyboard
+        return rendered, keyboard
 
     @staticmethod
     def _failed(chat_id: int, result: Classified, exc: TelegramError) -> Sent:
@@ -243,6 +255,12 @@ class Sender:
         # Counted once written: a write that failed and is tried again must not count twice.
         for job, outcome in done:
             result.outcomes[outcome.kind] += 1
+            self.services.metrics.evening_send(
+                outcome.kind,
+                due_at=job.prepared.claim.due_at,
+                now=self.services.clock.now(),
+                offer=job.prepared.offer is not None,
+            )
             if job.prepared.claim.recovered:
                 result.outcomes["recovered"] += 1
 
@@ -255,11 +273,6 @@ class Sender:
                 result.outcomes["maybe_sent"],
                 result.outcomes["recovered"],
             )
-
-
-def _keyboards(texts: Texts) -> dict[bool, InlineKeyboardMarkup]:
-    """The evening prompt's keyboard, by whether the couple is apart ("We called")."""
-    return {apart: evening_keyboard(texts, apart=apart) for apart in (False, True)}
 
 
 class _Recorder:

@@ -93,6 +93,7 @@ class Claimed:
     kind: str
     attempts: int
     recovered: bool  # taken over from a sender whose lease expired mid-send
+    due_at: datetime | None = None  # when the run was due (the metrics' delay until sent)
 
 
 async def claim_runs(
@@ -122,7 +123,9 @@ async def claim_runs(
             attempts=Run.attempts + 1,
             recovered=case((Run.status == SENDING, True), else_=Run.recovered),
         )
-        .returning(Run.id, Run.chat_id, Run.local_date, Run.kind, Run.attempts, Run.recovered)
+        .returning(
+            Run.id, Run.chat_id, Run.local_date, Run.kind, Run.attempts, Run.recovered, Run.due_at
+        )
         .execution_options(synchronize_session=False)
     )
     rows = (await session.execute(stmt)).all()

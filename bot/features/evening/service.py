@@ -28,14 +28,16 @@ from bot.features.evening.rules import (
     retry_at,
     run_for,
 )
+from bot.features.exercise import service as exercise
+from bot.features.exercise.service import EveningSlot
 from bot.kernel.db import chats as chat_queries
 from bot.kernel.db import uses
 from bot.kernel.db.models import Chat
 from bot.kernel.services import Services, Session
 from bot.library.activities import ActivityPick
 from bot.library.picker import History, Pick, pick, seed_for
-from bot.library.schema import Kind
-from bot.schedule.plan import reschedule
+from bot.library.schema import Exercise, Kind
+from bot.schedule.plan import is_recap_evening, reschedule
 
 log = logging.getLogger(__name__)
 
@@ -123,13 +125,16 @@ class Prepared:
     pick: Pick | None = None
     offer: ActivityPick | None = None
     apart: bool = False  # the chat is on /distance: "We called", activities done apart
+    in_recap: bool = False  # a quiet evening's offer left to the weekly recap that follows
 
 
 @dataclass(frozen=True)
 class Sent:
     """What became of one send, as the sender saw it (plain values)."""
 
-    kind: str  # sent | rest | retry | transient | maybe_sent | forbidden | migrated | failed | released
+    # sent | rest | in_recap | retry | transient | maybe_sent | forbidden | migrated | failed |
+    # released
+    kind: str
     message_id: int | None = None
     delay: float = 0.0
     new_chat_id: int | None = None
@@ -145,7 +150,8 @@ async def claim(services: Services, *, owner: str, lease: timedelta, limit: int)
 
 
 async def prepare(services: Services, claimed: Sequence[Claimed]) -> list[Prepared]:
-    """Decide each claimed run's evening: the quiet rule, then the picker (no repeats)."""
+    """Decide each claimed run's evening: the quiet rule, an exercise evening, then the picker
+    (no repeats). A quiet spell's offer or rest comes before an exercise evening."""
     ids = [c.chat_id for c in claimed]
     now = services.clock.now()
     library = services.library.current
@@ -153,6 +159,14 @@ async def prepare(services: Services, claimed: Sequence[Claimed]) -> list[Prepar
         found = await runs.chats_by_id(session, ids)
         tonight, together = await activities.evenings(session, list(found.values()), now, library)
         histories = await uses.histories(session, ids, together)
+        slots = [
+            EveningSlot(item.id, chat, item.local_date, histories.get(chat.id, History()))
+            for item in claimed
+            if (chat := found.get(item.chat_id)) is not None
+            and tonight[chat.id].plan == Evening.PROMPT
+            and tonight[chat.id].offer is None
+        ]
+        exercises = await exercise.exercise_evenings(session, slots, library, now)
     prepared = []
     for item in claimed:
         chat = found.get(item.chat_id)
@@ -160,12 +174,16 @@ async def prepare(services: Services, claimed: Sequence[Claimed]) -> list[Prepar
             prepared.append(Prepared(item, active=False))
             continue
         evening = tonight[chat.id]
+        if evening.offer is not None and is_recap_evening(chat, item.local_date):
+            # The recap comes a minute later and carries the offer: one message, not two.
+            prepared.append(Prepared(item, chat.active, evening.plan, in_recap=True))
+            continue
         if evening.offer is not None:
             prepared.append(
                 Prepared(item, chat.active, evening.plan, offer=evening.offer, apart=chat.distance)
             )
             continue
-        chosen = pick(
+        chosen = exercises.get(item.id) or pick(
             library,
             histories.get(chat.id, History()),
             uses.preferences_of(chat, now),
@@ -196,6 +214,8 @@ async def record(services: Services, done: Sequence[tuple[Prepared, Sent]], owne
                 chat = chats.get(item.chat_id)
                 if chat is not None:
                     change.update(_record_post(session, chat, job, outcome.message_id or 0, now))
+            elif outcome.kind == "in_recap":
+                change.update(status=SKIPPED, reason="in_recap", kind="activity")
             elif outcome.kind == "rest":
                 change.update(status=SKIPPED, reason=outcome.reason, kind="rest")
             elif outcome.kind == "retry":
@@ -233,4 +253,6 @@ def _record_post(
     entry = job.pick.entry
     uses.record_pick(session, chat, job.pick, now)
     runs.add_post(session, chat.id, message_id, entry.id, job.claim.id, now, apart=job.apart)
+    if isinstance(entry, Exercise):
+        return {"entry_id": entry.id, "kind": "exercise"}
     return {"entry_id": entry.id}

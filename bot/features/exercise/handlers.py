@@ -1,16 +1,24 @@
-"""Handlers for /exercise and its "Another one" / "We did this" buttons."""
+"""Handlers for /exercise and its "Another one" / "We did this" buttons, and for exercise
+evenings: /exercises and the "Start" / "Next step" buttons of tonight's exercise."""
 
 from __future__ import annotations
 
 from telegram import Update
 
 from bot.features.exercise import rules, service
+from bot.features.exercise.view import evenings_answer, step_post
 from bot.kernel.services import Ctx
 from bot.kernel.telegram.editing import edit_in_place
 from bot.kernel.telegram.interaction import actor_of, group_message
-from bot.kernel.telegram.posts import ANOTHER, DID_THIS, on_demand_keyboard
-from bot.library.render import entry_text
-from bot.library.schema import Exercise, Prompt
+from bot.kernel.telegram.posts import ANOTHER, DID_THIS, on_demand_keyboard, step_of
+from bot.library.render import entry_text, follow_up_text
+from bot.library.schema import Exercise, Mode, Prompt
+from bot.schedule.parse import Problem
+from bot.schedule.words import problem_text
+
+
+def _mode(entry: Prompt | Exercise) -> Mode | None:
+    return entry.mode if isinstance(entry, Prompt) else None
 
 
 async def on_exercise(update: Update, ctx: Ctx) -> None:
@@ -36,7 +44,9 @@ async def on_exercise(update: Update, ctx: Ctx) -> None:
     entry = chosen.entry
     assert isinstance(entry, Prompt | Exercise)
     posted = await ctx.bot.send_message(
-        message.chat.id, entry_text(texts, entry), reply_markup=on_demand_keyboard(texts)
+        message.chat.id,
+        entry_text(texts, entry),
+        reply_markup=on_demand_keyboard(texts, _mode(entry)),
     )
     await service.record(ctx.services, message.chat.id, chosen, posted.message_id, category)
 
@@ -60,8 +70,13 @@ async def on_exercise_button(update: Update, ctx: Ctx) -> None:
             texts.render("exercise.did_this_thanks" if pressed.first else "exercise.already_done")
         )
         if pressed.first and pressed.entry is not None:
+            entry = pressed.entry
+            line = "exercise.talked_line" if _mode(entry) == Mode.TALK else "exercise.done_line"
             done = (
-                entry_text(texts, pressed.entry) + "\n\n" + texts.render_html("exercise.done_line")
+                entry_text(texts, entry)
+                + "\n\n"
+                + texts.render_html(line)
+                + follow_up_text(texts, entry)
             )
             await edit_in_place(query.edit_message_text(done, reply_markup=None))
     elif pressed.limited is not None:
@@ -70,6 +85,42 @@ async def on_exercise_button(update: Update, ctx: Ctx) -> None:
         await query.answer()
         await edit_in_place(
             query.edit_message_text(
-                entry_text(texts, pressed.entry), reply_markup=on_demand_keyboard(texts)
+                entry_text(texts, pressed.entry),
+                reply_markup=on_demand_keyboard(texts, _mode(pressed.entry)),
             )
         )
+
+
+async def on_exercises(update: Update, ctx: Ctx) -> None:
+    """Show exercise evenings, turn them on or off, or move them: /exercises sunday."""
+    message = await group_message(update, ctx)
+    actor = actor_of(update, ctx)
+    if message is None or actor is None:
+        return
+    texts = ctx.services.texts
+    choice = rules.parse_evenings(" ".join(ctx.args or []))
+    if isinstance(choice, Problem):
+        await message.reply_text(problem_text(texts, choice))
+        return
+    state = await service.evenings(ctx.services, actor, choice)
+    await message.reply_text(evenings_answer(texts, state))
+
+
+async def on_step_button(update: Update, ctx: Ctx) -> None:
+    """ "Start" / "Next step" on an exercise evening: show that step in place."""
+    query = update.callback_query
+    actor = actor_of(update, ctx)
+    if query is None or query.data is None or query.message is None or actor is None:
+        return
+    number = step_of(query.data)
+    if number is None:
+        await query.answer()
+        return
+    texts = ctx.services.texts
+    step = await service.walk(ctx.services, actor, query.message.message_id, number)
+    if step.key is not None or step.entry is None:
+        await query.answer(texts.render(step.key or "exercise.evening_gone"), show_alert=True)
+        return
+    await query.answer()
+    text, keyboard = step_post(texts, step.entry, step.number)
+    await edit_in_place(query.edit_message_text(text, reply_markup=keyboard))

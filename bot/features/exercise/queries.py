@@ -1,13 +1,15 @@
-"""The /exercise posts: how many lately, finding one behind a button, recording a new one."""
+"""The /exercise posts (how many lately, finding one behind a button, recording a new one) and
+what exercise evenings read: the exercises a chat was given, and the evening post pressed."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.kernel.db.models import Post
+from bot.kernel.db.models import EntryUse, Post
 
 
 async def recent_posts(session: AsyncSession, chat_id: int, since: datetime) -> int:
@@ -49,3 +51,35 @@ def add_post(
             refreshes=0,
         )
     )
+
+
+async def exercise_uses(session: AsyncSession, chat_ids: Sequence[int]) -> dict[int, list[str]]:
+    """The guided exercises each chat was given, ever, oldest first (for series in progress)."""
+    rows = await session.execute(
+        select(EntryUse.chat_id, EntryUse.entry_id)
+        .where(EntryUse.chat_id.in_(chat_ids), EntryUse.kind == "exercise")
+        .order_by(EntryUse.id)
+    )
+    used: dict[int, list[str]] = {chat_id: [] for chat_id in chat_ids}
+    for chat_id, entry_id in rows:
+        used[chat_id].append(entry_id)
+    return used
+
+
+async def evening_post(session: AsyncSession, chat_id: int, message_id: int) -> Post | None:
+    """The evening post behind a button (an exercise evening's "Start" / "Next step")."""
+    return await session.scalar(
+        select(Post).where(
+            Post.chat_id == chat_id, Post.message_id == message_id, Post.kind == "evening"
+        )
+    )
+
+
+async def newer_evening(session: AsyncSession, chat_id: int, posted_at: datetime) -> bool:
+    """Whether an evening post came after this moment (the one posted then has passed)."""
+    found = await session.scalar(
+        select(Post.id)
+        .where(Post.chat_id == chat_id, Post.kind == "evening", Post.posted_at > posted_at)
+        .limit(1)
+    )
+    return found is not None

@@ -7,10 +7,17 @@ from telegram import Update
 from bot.features.exercise import service as exercise
 from bot.features.looking_back import service
 from bot.features.looking_back.rules import parse_recap
-from bot.features.looking_back.view import RECAP_BUTTON, recap_answer, stats_text
+from bot.features.looking_back.view import (
+    PICTURE_NAME,
+    RECAP_BUTTON,
+    calendar_text,
+    recap_answer,
+    stats_text,
+)
 from bot.kernel.services import Ctx
 from bot.kernel.telegram.editing import edit_in_place
 from bot.kernel.telegram.interaction import actor_of, group_message
+from bot.kernel.telegram.photos import send_with_picture
 from bot.kernel.telegram.posts import on_demand_keyboard
 from bot.library.picker import Pick
 from bot.library.render import entry_text
@@ -20,13 +27,22 @@ from bot.schedule.words import problem_text
 
 
 async def on_stats(update: Update, ctx: Ctx) -> None:
-    """Show this week's and all-time figures."""
+    """Show this week's and all-time figures under the last weeks' calendar."""
     message = await group_message(update, ctx)
     actor = actor_of(update, ctx)
     if message is None or actor is None:
         return
-    figures = await service.figures(ctx.services, actor)
-    await message.reply_text(stats_text(ctx.services.texts, figures))
+    texts = ctx.services.texts
+    overview = await service.figures(ctx.services, actor)
+    calendar = overview.calendar
+    await send_with_picture(
+        ctx.bot,
+        message.chat.id,
+        picture=await service.picture(ctx.services, overview.chat_id, calendar),
+        text=stats_text(texts, overview.stats, calendar),
+        short=calendar_text(texts, calendar, "stats.calendar_short"),
+        filename=PICTURE_NAME,
+    )
 
 
 async def on_recap(update: Update, ctx: Ctx) -> None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.features.looking_back.rules import EveningStat
+from bot.features.looking_back.rules import EveningDay, EveningStat
 from bot.kernel.db.models import Chat, Post, Run, Suggestion
 
 
@@ -24,6 +24,19 @@ async def evenings(session: AsyncSession, chat_id: int, zone: ZoneInfo) -> list[
         # A post whose run is gone (it never had one in old data) falls back to its own date.
         EveningStat(day or posted_at.astimezone(zone).date(), posted_at, together_at)
         for posted_at, together_at, day in rows
+    ]
+
+
+async def evening_days(session: AsyncSession, chat_id: int, since: date) -> list[EveningDay]:
+    """What each evening slot from ``since`` on became: its run's kind and its prompt's answers."""
+    rows = await session.execute(
+        select(Run.local_date, Run.kind, Post.first_answer_at, Post.together_at, Post.in_person)
+        .outerjoin(Post, (Post.run_id == Run.id) & (Post.kind == "evening"))
+        .where(Run.chat_id == chat_id, Run.local_date >= since)
+    )
+    return [
+        EveningDay(day, kind, first, together, bool(in_person))
+        for day, kind, first, together, in_person in rows
     ]
 
 

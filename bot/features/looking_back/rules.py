@@ -12,11 +12,13 @@ Rules:
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.pictures.calendar import Evening
 from bot.schedule.parse import Problem, echo, parse_days
 from bot.schedule.plan import ChatSchedule, schedule_recap
 from bot.schedule.slots import local_instant
@@ -217,3 +219,88 @@ def apply_recap(chat: ChatSchedule, choice: RecapChoice, now: datetime) -> datet
 def prefers_activity(together_this_week: int) -> bool:
     """After a quiet week, the recap suggests doing something rather than another exercise."""
     return together_this_week < QUIET_WEEK
+
+
+# --- The evenings calendar --------------------------------------------------------------------
+
+CALENDAR_WEEKS = 12
+
+
+@dataclass(frozen=True)
+class EveningDay:
+    """What the chat's evening slot on one local date became (a run, with its post if any)."""
+
+    local_date: date
+    kind: str  # prompt | activity | rest (the run's kind)
+    first_answer_at: datetime | None = None
+    together_at: datetime | None = None
+    in_person: bool = False
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """The last weeks, one square an evening (Monday first, oldest first), and their counts."""
+
+    today: date
+    squares: tuple[Evening, ...]
+    today_index: int | None
+    together: int
+    in_person: int
+    one: int
+    off: int
+
+    @property
+    def worth_a_picture(self) -> bool:
+        """Tell whether anything happened to show: a picture of nothing is not sent."""
+        return bool(self.together or self.in_person or self.one)
+
+
+def square(day: EveningDay | None, when: date, days_mask: int, skip: date | None) -> Evening:
+    """One evening's square: what happened, or neutral; never a mark for what did not."""
+    if day is None:
+        # No run that date: not one of their days (as they are set now) or skipped is a day
+        # off; anything else (paused, before they joined, the bot down) stays neutral.
+        off = not days_mask & (1 << when.weekday()) or when == skip
+        return Evening.OFF if off else Evening.NONE
+    if day.kind == "rest":
+        return Evening.OFF
+    if day.together_at is not None:
+        return Evening.IN_PERSON if day.in_person else Evening.TOGETHER
+    if day.first_answer_at is not None:
+        return Evening.ONE
+    return Evening.NONE
+
+
+def calendar(
+    days: Sequence[EveningDay],
+    today: date,
+    *,
+    days_mask: int,
+    skip: date | None = None,
+    weeks: int = CALENDAR_WEEKS,
+) -> Calendar:
+    """The last ``weeks`` weeks up to this one (Monday to Sunday), later days left blank."""
+    first = calendar_start(today, weeks)
+    by_date = {d.local_date: d for d in days}
+    squares = []
+    for offset in range(7 * weeks):
+        when = first + timedelta(days=offset)
+        if when > today:
+            squares.append(Evening.LATER)
+        else:
+            squares.append(square(by_date.get(when), when, days_mask, skip))
+    counted = Counter(squares)
+    return Calendar(
+        today=today,
+        squares=tuple(squares),
+        today_index=(today - first).days,
+        together=counted[Evening.TOGETHER],
+        in_person=counted[Evening.IN_PERSON],
+        one=counted[Evening.ONE],
+        off=counted[Evening.OFF],
+    )
+
+
+def calendar_start(today: date, weeks: int = CALENDAR_WEEKS) -> date:
+    """The Monday the calendar starts on."""
+    return today - timedelta(days=today.weekday() + 7 * (weeks - 1))

@@ -10,9 +10,12 @@ from zoneinfo import ZoneInfo
 from bot.features.activities import service as activities
 from bot.features.looking_back import queries
 from bot.features.looking_back.rules import (
+    Calendar,
     RecapChoice,
     Stats,
     apply_recap,
+    calendar,
+    calendar_start,
     compute,
     days_back_start,
     prefers_activity,
@@ -24,16 +27,45 @@ from bot.kernel.db import uses
 from bot.kernel.db.members import may_change
 from bot.kernel.db.models import Chat
 from bot.kernel.services import Services, Session
+from bot.library.activities import ActivityPick
 from bot.library.picker import ANSWERED_WINDOW_DAYS, pick, seed_for
 from bot.library.schema import Exercise, Kind
 from bot.schedule.plan import after_claim, is_too_late, next_recap
 
 
-async def figures(services: Services, actor: Actor) -> Stats:
-    """This week's and all-time figures of the actor's chat."""
+@dataclass(frozen=True)
+class Overview:
+    """What /stats shows: the figures and the last weeks' calendar."""
+
+    chat_id: int
+    stats: Stats
+    calendar: Calendar
+
+
+async def figures(services: Services, actor: Actor) -> Overview:
+    """This week's and all-time figures of the actor's chat, with its calendar."""
     async with services.meeting(actor) as met:
-        assert met.chat is not None
-        return await chat_figures(met.session, met.chat.id, met.chat.timezone, met.now)
+        chat = met.chat
+        assert chat is not None
+        stats = await chat_figures(met.session, chat.id, chat.timezone, met.now)
+        return Overview(chat.id, stats, await chat_calendar(met.session, chat, met.now))
+
+
+async def picture(services: Services, chat_id: int, calendar: Calendar) -> bytes | None:
+    """The calendar as a PNG (cached per chat and day); None when there is nothing to show or
+    it cannot be drawn: the words then go out alone."""
+    if not calendar.worth_a_picture:
+        return None
+    return await services.pictures.calendar(
+        chat_id, calendar.today, calendar.squares, calendar.today_index
+    )
+
+
+async def chat_calendar(session: Session, chat: Chat, now: datetime) -> Calendar:
+    """The chat's last weeks, one square an evening, up to today in its zone."""
+    today = now.astimezone(ZoneInfo(chat.timezone)).date()
+    days = await queries.evening_days(session, chat.id, calendar_start(today))
+    return calendar(days, today, days_mask=chat.days, skip=chat.skip_date)
 
 
 async def chat_figures(
@@ -123,6 +155,9 @@ class Draft:
     moved_to: datetime | None
     stats: Stats
     idea: Idea | None
+    calendar: Calendar
+    # A quiet evening's activity offer, carried by the recap instead of sent on its own.
+    offer: ActivityPick | None = None
 
 
 async def claim_recaps(services: Services, outcomes: Counter[str]) -> tuple[list[Draft], bool]:
@@ -167,13 +202,19 @@ async def _claim(
         zone,
         since=days_back_start(due.astimezone(zone).date(), zone),
     )
-    if not worth_a_recap(stats.week):
+    # Tonight's evening slot left its quiet-evening offer to the recap (evening.service).
+    tonight, _ = await activities.evenings(session, [chat], now, services.library.current)
+    offer = tonight[chat.id].offer
+    if not worth_a_recap(stats.week) and offer is None:
         outcomes["quiet"] += 1
         return None
+    cal = await chat_calendar(session, chat, now)
+    if offer is not None:
+        return Draft(chat.id, due, moved_to, stats, None, cal, offer)
     window = now - timedelta(days=ANSWERED_WINDOW_DAYS)
     together = sum(1 for e in evenings if e.together_at is not None and e.posted_at > window)
     idea = await _idea(session, services, chat, stats, together, now)
-    return Draft(chat.id, due, moved_to, stats, idea)
+    return Draft(chat.id, due, moved_to, stats, idea, cal)
 
 
 async def _idea(
@@ -194,6 +235,23 @@ async def _idea(
         entry = exercise.entry
         return Idea(entry.title, minutes=entry.minutes, exercise_id=entry.id)
     return None
+
+
+async def offer_posted(services: Services, draft: Draft, message_id: int) -> None:
+    """Remember the offer a recap carried, so its buttons and follow-up work as an evening's."""
+    if draft.offer is None:
+        return
+    async with services.transaction() as session:
+        chat = await chat_queries.get_chat(session, draft.chat_id)
+        if chat is not None:
+            activities.record_offer(
+                session,
+                chat,
+                draft.offer,
+                message_id=message_id,
+                source="evening",
+                now=services.clock.now(),
+            )
 
 
 async def hand_back(services: Services, drafts: list[Draft]) -> None:

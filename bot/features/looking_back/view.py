@@ -7,8 +7,10 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.features.looking_back.rules import Period, Stats, approximate
+from bot.features.activities.view import activity_line, quiet_offer
+from bot.features.looking_back.rules import CALENDAR_WEEKS, Calendar, Period, Stats, approximate
 from bot.features.looking_back.service import Idea, RecapAnswer, RecapSettings
+from bot.library.schema import Activity
 from bot.schedule.slots import Slot
 from bot.schedule.words import when_words
 from bot.texts import Texts
@@ -84,8 +86,30 @@ def closing_text(texts: Texts, week: Period) -> str:
     return texts.render("stats.closing_some")
 
 
-def stats_text(texts: Texts, stats: Stats) -> str:
-    """The /stats message."""
+# The file name Telegram shows if the picture is saved.
+PICTURE_NAME = "evenings.png"
+
+
+def calendar_text(texts: Texts, calendar: Calendar, key: str = "stats.calendar") -> str:
+    """The calendar picture in words: what each colour counts, only what happened."""
+    if not calendar.worth_a_picture:
+        return ""
+    parts = [
+        texts.render(name, count=count)
+        for name, count in (
+            ("stats.calendar_together", calendar.together),
+            ("stats.calendar_in_person", calendar.in_person),
+            ("stats.calendar_one", calendar.one),
+            ("stats.calendar_off", calendar.off),
+        )
+        if count
+    ]
+    counts = texts.render("stats.calendar_joiner").join(parts)
+    return texts.render(key, weeks=CALENDAR_WEEKS, counts=counts)
+
+
+def stats_text(texts: Texts, stats: Stats, calendar: Calendar) -> str:
+    """The /stats message (the picture's caption, or the message alone)."""
     if stats.all_time.prompts == 0 and not (stats.all_time.exercises or stats.all_time.activities):
         return texts.render("stats.empty")
     return texts.render(
@@ -93,26 +117,46 @@ def stats_text(texts: Texts, stats: Stats) -> str:
         week=period_text(texts, stats.week),
         all_time=period_text(texts, stats.all_time),
         streak=streak_text(texts, stats),
+        calendar=calendar_text(texts, calendar),
         closing=closing_text(texts, stats.week),
     )
 
 
-def recap_text(texts: Texts, stats: Stats, suggestion: str) -> str:
-    """The weekly recap; ``suggestion`` is rendered HTML (or empty)."""
+def recap_text(
+    texts: Texts, stats: Stats, calendar: Calendar, suggestion: str, *, tonight: bool = False
+) -> str:
+    """The weekly recap; ``suggestion`` is rendered HTML (or empty), for tonight or the week.
+
+    It celebrates what happened and says nothing about what did not: no "0 of 7", and a week
+    with nothing to count simply looks ahead.
+    """
     week = stats.week
-    shared = [texts.render("stats.recap_evenings", together=week.together, prompts=week.prompts)]
+    shared = []
+    if week.together:
+        shared.append(texts.render("stats.recap_evenings", count=week.together))
     if week.exercises:
         shared.append(texts.render("stats.recap_exercises", count=week.exercises))
     if week.activities:
         shared.append(texts.render("stats.recap_activities", count=week.activities))
-    ahead = texts.render("stats.recap_ahead", suggestion=suggestion) if suggestion else ""
+    nothing = not shared
+    heading = "stats.recap_tonight" if tonight else "stats.recap_ahead"
+    ahead = texts.render(heading, suggestion=suggestion) if suggestion else ""
     return texts.render(
         "stats.recap",
-        shared="\n".join(shared),
+        shared="\n\n" + "\n".join(shared) if shared else "",
         streak=streak_text(texts, stats) if stats.current_streak >= 2 else "",
-        closing=closing_text(texts, week),
+        calendar=calendar_text(texts, calendar),
+        closing=texts.render("stats.recap_closing_fresh") if nothing else closing_text(texts, week),
         ahead=ahead,
     )
+
+
+def recap_offer(texts: Texts, activities: tuple[Activity, ...]) -> tuple[str, InlineKeyboardMarkup]:
+    """A quiet evening's offer as the recap carries it: the activities and their buttons."""
+    _, keyboard = quiet_offer(texts, activities)
+    lines = [texts.render_html("stats.recap_offer")]
+    lines += [activity_line(texts, i, a) for i, a in enumerate(activities, 1)]
+    return "\n\n".join(lines), keyboard
 
 
 def _when(texts: Texts, settings: RecapSettings, at: datetime) -> str:

@@ -11,5 +11,5 @@ from bot.texts import Texts
 def nudge_text(texts: Texts, nudge: Nudge) -> str:
     """The gentle reminder, mentioning the partner who has not answered yet."""
     mention = f'<a href="tg://user?id={nudge.waiting_user_id}">{escape(nudge.waiting_name)}</a>'
-    key = "answers.nudge_apart" if nudge.apart else "answers.nudge"
-    return texts.render(key, mention=mention, answered=escape(nudge.answered))
+    # Who has answered stays out of it: a nudge never compares the partners.
+    return texts.render("answers.nudge_apart" if nudge.apart else "answers.nudge", mention=mention)

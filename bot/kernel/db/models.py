@@ -82,6 +82,10 @@ class Chat(Base):
     recap_weekday: Mapped[int] = mapped_column(Integer, default=6)
     next_recap_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
+    # Exercise evenings: on one local weekday (Monday is 0) the evening post is a guided exercise.
+    exercise_evenings: Mapped[bool] = mapped_column(Boolean, default=True)
+    exercise_weekday: Mapped[int] = mapped_column(Integer, default=6)
+
     # Joint activities for quiet spells: no new suggestion before the cooldown ends.
     activity_cooldown_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     activity_cycle: Mapped[int] = mapped_column(Integer, default=0)

@@ -55,6 +55,7 @@ async def on_error(update: object, ctx: Ctx) -> None:
     """
     error = ctx.error
     if not isinstance(update, Update):
+        ctx.services.metrics.failed("outside", error)
         # Errors outside an update (polling hiccups, jobs) have nobody to answer.
         log.error(
             "error outside an update: %s", type(error).__name__, exc_info=_traceback(ctx, error)
@@ -68,6 +69,7 @@ async def on_error(update: object, ctx: Ctx) -> None:
             error.chat_id,
         )
         return
+    ctx.services.metrics.failed("update", error)
     log.error(
         "update %s in chat %s failed: %s",
         update.update_id,

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Awaitable
+import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -40,13 +41,15 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     real bound and ``current_concurrent_updates`` the updates in hand (waiting or running).
     """
 
-    __slots__ = ("_last", "_running", "in_hand", "running")
+    __slots__ = ("_last", "_observe", "_running", "in_hand", "running")
 
     # The base class's bound: every update handed over and not yet finished counts against it
     # (waiting ones included), so it must never be what holds an update back.
     HANDED_OVER_BOUND = 1 << 20
 
-    def __init__(self, max_concurrent_updates: int) -> None:
+    def __init__(
+        self, max_concurrent_updates: int, observe: Callable[[float], None] | None = None
+    ) -> None:
         if max_concurrent_updates < 1:
             raise ValueError("max_concurrent_updates must be a positive integer")
         # 0 while the base class sizes its semaphore through ``max_concurrent_updates``.
@@ -55,6 +58,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self.running = max_concurrent_updates
         self._running = asyncio.Semaphore(max_concurrent_updates)
         self.in_hand = 0
+        # Told each handled update's seconds from hand-over to done (the operator's metrics).
+        self._observe = observe
         # Chat id -> a future done when the latest update of that chat so far has been handled.
         self._last: dict[int | None, asyncio.Future[None]] = {}
 
@@ -71,6 +76,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Wait for the chat's earlier updates (holding no slot), then take a slot and handle it."""
         keys = chat_keys(update)
+        handed_over = time.perf_counter()
         self.in_hand += 1
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         # No await before this point: joining the queues happens in arrival order.
@@ -88,6 +94,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             if not started and inspect.iscoroutine(coroutine):
                 coroutine.close()  # cancelled while waiting: the update is dropped
             self.in_hand -= 1
+            if started and self._observe is not None:
+                self._observe(time.perf_counter() - handed_over)
             done.set_result(None)
             for key in keys:
                 if self._last.get(key) is done:

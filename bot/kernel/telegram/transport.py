@@ -9,9 +9,13 @@ replies to commands) and long polling use it too.
 
 from __future__ import annotations
 
+import time
+
 import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+from bot.kernel.metrics import Metrics, call_outcome, method_of
 
 # PTB's marker for "not given by the caller": BaseRequest.DEFAULT_NONE is one, and its class is
 # reached through it because PTB does not export it. Any such marker means "use our default",
@@ -20,7 +24,11 @@ _NOT_GIVEN = type(BaseRequest.DEFAULT_NONE)
 
 
 class AiohttpRequest(BaseRequest):
-    """A ``BaseRequest`` with an aiohttp session and a bounded connection pool."""
+    """A ``BaseRequest`` with an aiohttp session and a bounded connection pool.
+
+    With ``metrics``, every request is counted by method and outcome (the HTTP status, or a
+    timeout or network failure) and timed.
+    """
 
     def __init__(
         self,
@@ -28,7 +36,9 @@ class AiohttpRequest(BaseRequest):
         read_timeout: float = 10.0,
         connect_timeout: float = 5.0,
         pool_timeout: float = 10.0,
+        metrics: Metrics | None = None,
     ) -> None:
+        self._metrics = metrics
         self._pool_size = pool_size
         self._read = read_timeout
         self._connect = connect_timeout
@@ -89,17 +99,26 @@ class AiohttpRequest(BaseRequest):
                 # for every form, even a url-encoded one).
                 data = request_data.json_payload
                 headers["Content-Type"] = "application/json"
+        started = time.perf_counter()
+        outcome = "network"
         try:
             async with self._session.request(
                 method, url, data=data, timeout=timeout, headers=headers
             ) as response:
-                return response.status, await response.read()
+                body = await response.read()
+                outcome = call_outcome(response.status)
+                return response.status, body
         except aiohttp.ConnectionTimeoutError as exc:
+            outcome = "timeout"
             raise TimedOut("Timed out connecting; the request was not sent") from exc
         except TimeoutError as exc:
+            outcome = "timeout"
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+        finally:
+            if self._metrics is not None:
+                self._metrics.telegram_call(method_of(url), outcome, time.perf_counter() - started)
 
 
 def _seconds(given: object, default: float) -> float | None:

@@ -1,4 +1,5 @@
-"""The webhook server: checks Telegram's secret header, feeds PTB, answers health checks."""
+"""The webhook server: checks Telegram's secret header, feeds PTB, answers health checks, and
+serves the operator's metrics at ``/metrics``."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from aiohttp import web
 from telegram import Update
 
 from bot.kernel.db.engine import ping, probe_write
+from bot.kernel.metrics import metrics_response
 from bot.kernel.services import BotApp, Services
 from bot.kernel.telegram.wellformed import missing_field
 
@@ -46,6 +48,7 @@ class WebhookServer:
         api = web.Application(client_max_size=1 << 20)
         api.router.add_post(self.path, self._receive)
         api.router.add_get("/healthz", self._health)
+        api.router.add_get("/metrics", self._metrics)
         self._runner = web.AppRunner(api, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
@@ -89,6 +92,9 @@ class WebhookServer:
             log.info("webhook update %s lacks %s", update.update_id, missing)
             return None
         return update
+
+    async def _metrics(self, _request: web.Request) -> web.Response:
+        return metrics_response(self._services.metrics)
 
     async def _health(self, _request: web.Request) -> web.Response:
         try:

@@ -8,7 +8,7 @@ zone (/timezone me) for the nudge's quiet hours. ``posts.apart`` remembers that 
 prompt carried "We called" rather than "We talked in person", so its edits keep the button.
 
 Revision ID: 0004_couples_choose
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-28
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_couples_choose"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
