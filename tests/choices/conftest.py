@@ -38,6 +38,7 @@ prompts:
 activities:
   - id: near-picnic
     title: "An indoor picnic"
+    invitation: "Fancy an indoor picnic?"
     description: "Spread a blanket on the floor and eat there."
     minutes: 60
     cost: free
@@ -45,6 +46,7 @@ activities:
     energy: calm
   - id: near-walk
     title: "A walk"
+    invitation: "Fancy a walk?"
     description: "Walk around the block together."
     minutes: 30
     cost: free
@@ -52,6 +54,7 @@ activities:
     energy: active
   - id: far-film
     title: "A film night"
+    invitation: "Fancy a film night?"
     description: "Pick a film and watch it together."
     apart: "Start it at the same second on a call and watch together."
     minutes: 120

@@ -116,6 +116,7 @@ def activity(activity_id: str, *, apart: str | None = None) -> Activity:
     return Activity(
         id=activity_id,
         title=f"Title {activity_id}",
+        invitation="Fancy it?",
         description="Something to do.",
         apart=apart,
         minutes=30,
