@@ -48,9 +48,15 @@ async def test_exercise_posts_a_prompt_or_guided_exercise_with_two_buttons(
 
     assert message.reply_markup is not None
     labels = [b.text for row in message.reply_markup.inline_keyboard for b in row]
-    # The done button's words and place follow the entry's mode (this pick is a "do" prompt).
-    assert labels == ["Done ✓", "Another one"]
     [post] = await posts(bot)
+    # The done button's words and place follow the entry's mode.
+    entry = bot.services.library.current.get(post.entry_id or "")
+    mode = getattr(entry, "mode", None)
+    expected = {
+        "do": ["Done ✓", "Another one"],
+        "talk": ["We talked in person", "Another one"],
+    }.get(str(mode.value) if mode else "", ["Another one", "We did this ✓"])
+    assert labels == expected
     assert post.kind == "exercise" and post.message_id == message.message_id
     async with bot.services.transaction() as session:
         used = (await session.scalars(select(EntryUse.entry_id))).all()
