@@ -13,6 +13,8 @@ from telegram.ext import (
 
 from bot.features.activities import handlers as activities
 from bot.features.answers.handlers import AnswerHandlers
+from bot.features.choices import handlers as choices
+from bot.features.choices.rules import DECK_BUTTON, DEPTH_BUTTON, TOPIC_BUTTON
 from bot.features.exercise import handlers as exercise
 from bot.features.looking_back import handlers as looking_back
 from bot.features.onboarding import handlers as onboarding
@@ -38,6 +40,10 @@ MENU = (
     "resume",
     "skip",
     "settings",
+    "depth",
+    "topics",
+    "decks",
+    "distance",
     "nudges",
     "private",
     "stats",
@@ -110,6 +116,10 @@ def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("resume", settings.on_resume))
     app.add_handler(CommandHandler("skip", settings.on_skip))
     app.add_handler(CommandHandler("settings", settings.on_settings))
+    app.add_handler(CommandHandler("depth", choices.on_depth))
+    app.add_handler(CommandHandler("topics", choices.on_topics))
+    app.add_handler(CommandHandler("decks", choices.on_decks))
+    app.add_handler(CommandHandler("distance", choices.on_distance))
     # Buttons, routed by their callback data, matched whole.
     app.add_handler(
         CallbackQueryHandler(
@@ -117,6 +127,9 @@ def register(app: BotApp) -> None:
             pattern=r"^set:(earlier|later|skip|pause7|resume|daily|weekdays|weekends)$",
         )
     )
+    app.add_handler(CallbackQueryHandler(choices.on_depth_button, pattern=DEPTH_BUTTON))
+    app.add_handler(CallbackQueryHandler(choices.on_topic_button, pattern=TOPIC_BUTTON))
+    app.add_handler(CallbackQueryHandler(choices.on_deck_button, pattern=DECK_BUTTON))
     app.add_handler(
         CallbackQueryHandler(exercise.on_exercise_button, pattern=r"^ex:(another|done)$")
     )

@@ -6,7 +6,15 @@ Pure domain code: nothing here imports ``telegram`` or ``sqlalchemy``.
 from bot.library.activities import ActivityPick, pick_activities, season_of
 from bot.library.holder import LibraryHolder, ReloadResult
 from bot.library.loader import LibraryError, check_library, load_library
-from bot.library.picker import History, Pick, Preferences, depth_ceiling, pick, seed_for
+from bot.library.picker import (
+    History,
+    Pick,
+    Preferences,
+    depth_ceiling,
+    pick,
+    seed_for,
+    tender_allowed,
+)
 from bot.library.report import summary, validate_command
 from bot.library.schema import (
     Activity,
@@ -58,5 +66,6 @@ __all__ = [
     "season_of",
     "seed_for",
     "summary",
+    "tender_allowed",
     "validate_command",
 ]

@@ -14,6 +14,9 @@ fewer than ``count`` unused ones are left, the rest of the old cycle is offered 
 suggestion is filled up from the start of a new cycle (``new_cycle=True``): the caller then
 replaces its used list with the ids of this suggestion. Within one suggestion the picker
 prefers activities that differ in place and energy, so three choices feel like three choices.
+
+A couple living apart (``prefer_apart``, /distance on) is offered activities that say how to do
+them apart first; the others fill up a suggestion only when too few such ones fit.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ class ActivityPick:
 
     activities: tuple[Activity, ...]
     new_cycle: bool = False
+    apart: bool = False  # chosen for a couple apart: show each activity's apart variant
 
 
 def season_of(day: date, hemisphere: Region = "north") -> Season:
@@ -94,6 +98,7 @@ def pick_activities(
     longest: int | None = None,
     season_for: date | None = None,
     hemisphere: Region = "north",
+    prefer_apart: bool = False,
     seed: int,
 ) -> ActivityPick:
     """Choose up to ``count`` different activities that fit the filters."""
@@ -115,16 +120,33 @@ def pick_activities(
         ),
         key=lambda a: a.id,
     )
+    if prefer_apart:
+        # Enough that can be done apart to fill a suggestion: the cycle runs over those alone.
+        apart = [a for a in fitting if a.apart is not None]
+        if len(apart) >= count:
+            fitting = apart
     rng = random.Random(seed)
     used_ids = set(used)
     unused = [a for a in fitting if a.id not in used_ids]
     if len(unused) >= count:
-        return ActivityPick(_varied(unused, count, rng))
-    chosen = _varied(unused, len(unused), rng)
+        return ActivityPick(_apart_first(unused, count, rng, prefer_apart), apart=prefer_apart)
+    chosen = _apart_first(unused, len(unused), rng, prefer_apart)
     if not fitting or len(unused) == len(fitting):
-        return ActivityPick(chosen)
+        return ActivityPick(chosen, apart=prefer_apart)
     rest = [a for a in fitting if a not in chosen]
-    return ActivityPick(chosen + _varied(rest, count - len(chosen), rng), new_cycle=True)
+    more = _apart_first(rest, count - len(chosen), rng, prefer_apart)
+    return ActivityPick(chosen + more, new_cycle=True, apart=prefer_apart)
+
+
+def _apart_first(
+    candidates: list[Activity], count: int, rng: random.Random, prefer_apart: bool
+) -> tuple[Activity, ...]:
+    """``_varied``, taking the activities that can be done apart first when asked to."""
+    if not prefer_apart:
+        return _varied(candidates, count, rng)
+    lead = _varied([a for a in candidates if a.apart is not None], count, rng)
+    rest = [a for a in candidates if a.apart is None]
+    return lead + _varied(rest, count - len(lead), rng)
 
 
 def _varied(candidates: list[Activity], count: int, rng: random.Random) -> tuple[Activity, ...]:

@@ -5,7 +5,12 @@ Rules, in the order they apply:
 1. **Pool.** Entries of the requested kinds, no deeper than the chat's ``max_depth``, outside
    its disabled categories. An explicit ``category`` (someone typed ``/exercise fun``) narrows
    the pool to that category and wins over the category being disabled: the person asked.
-2. **Depth.** The couple starts light and goes deeper as they keep answering together.
+   Whatever was asked, an entry of an opt-in deck comes only when its deck is on
+   (``Preferences.decks``), and a sensitive entry only when ``Preferences.tender`` (the couple
+   opted in and their first two weeks are over: :func:`tender_allowed`).
+2. **Depth.** With ``/depth auto`` (``Preferences.ramp``, the default) the couple starts light
+   and goes deeper as they keep answering together. A depth they chose themselves (light,
+   medium, deep) does not ramp: it is offered from the first evening, because they asked.
    ``History.answered_together`` counts the evenings in the last :data:`ANSWERED_WINDOW_DAYS`
    days on which *both* partners answered (a reply or "we talked in person"). A recent count
    rather than a lifetime one means a couple back after a long silence starts light again.
@@ -31,6 +36,7 @@ import random
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from bot.library.schema import DEPTHS, Category, Kind, Library, Talk
 
@@ -46,6 +52,17 @@ DEPTH_WEIGHTS: dict[int, dict[int, float]] = {
 ROTATE_CATEGORIES = 2
 # At a new cycle, this many of the last used entries (at most half the pool) are held back.
 HOLD_BACK = 10
+# /depth: the deepest depth offered, and whether it is earned evening by evening (auto) or
+# offered from the first evening (a depth the couple chose).
+AUTO = "auto"
+DEPTH_CHOICES: dict[str, tuple[int, bool]] = {
+    AUTO: (3, True),
+    "light": (1, False),
+    "medium": (2, False),
+    "deep": (3, False),
+}
+# Sensitive entries never come in a couple's first two weeks, even when they opted in.
+TENDER_AFTER = timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -63,6 +80,10 @@ class Preferences:
 
     max_depth: int = 3
     disabled_categories: frozenset[str] = frozenset()
+    # /depth auto: the ceiling grows with the evenings answered together (up to ``max_depth``).
+    ramp: bool = True
+    decks: frozenset[str] = frozenset()  # the opt-in decks turned on
+    tender: bool = False  # sensitive entries may come (see tender_allowed)
 
 
 @dataclass(frozen=True)
@@ -85,6 +106,19 @@ def depth_ceiling(answered_together: int, max_depth: int = 3) -> int:
     return max(min(earned, max_depth, max(DEPTHS)), min(DEPTHS))
 
 
+def depth_setting(word: str) -> tuple[int, bool]:
+    """A /depth word as (deepest depth offered, whether it ramps); anything unknown is auto."""
+    return DEPTH_CHOICES.get(word, DEPTH_CHOICES[AUTO])
+
+
+def tender_allowed(opted_in: bool, started_at: datetime | None, now: datetime) -> bool:
+    """Whether sensitive entries may come: opted in, and the couple's first two weeks are over.
+
+    ``started_at`` is when the chat began with the bot; unknown counts as just now.
+    """
+    return opted_in and started_at is not None and now - started_at >= TENDER_AFTER
+
+
 def pick(
     library: Library,
     history: History,
@@ -103,8 +137,10 @@ def pick(
     pool = _pool(library, _talk_kinds(kinds), prefs, category)
     if not pool:
         return None
+    chosen = depth_ceiling(history.answered_together, prefs.max_depth) if prefs.ramp else None
     ceiling = max(
-        depth_ceiling(history.answered_together, prefs.max_depth), min(e.depth for e in pool)
+        chosen if chosen is not None else min(prefs.max_depth, max(DEPTHS)),
+        min(e.depth for e in pool),
     )
     eligible = [e for e in pool if e.depth <= ceiling]
     used = set(history.used)
@@ -141,7 +177,16 @@ def _pool(
         entries = [e for e in entries if e.category == wanted]
     else:
         entries = [e for e in entries if e.category not in prefs.disabled_categories]
-    return sorted((e for e in entries if e.depth <= prefs.max_depth), key=lambda e: e.id)
+    return sorted((e for e in entries if allowed(e, prefs)), key=lambda e: e.id)
+
+
+def allowed(entry: Talk, prefs: Preferences) -> bool:
+    """Whether the chat's choices let this entry come at all (depth, deck, tender topics)."""
+    if entry.depth > prefs.max_depth:
+        return False
+    if entry.deck is not None and entry.deck not in prefs.decks:
+        return False
+    return prefs.tender or not entry.sensitive
 
 
 def _rotate(entries: Sequence[Talk], history: History) -> Sequence[Talk]:

@@ -52,7 +52,7 @@ async def test_exercise_posts_a_prompt_or_guided_exercise_with_its_buttons(
     labels = [b.text for row in message.reply_markup.inline_keyboard for b in row]
     [post] = await posts(bot)
     # The done button's words and place follow the entry's mode.
-    entry = bot.services.library.current.get(post.entry_id)
+    entry = bot.services.library.current.get(post.entry_id or "")
     mode = getattr(entry, "mode", None)
     texts = bot.services.texts
     plain = on_demand_keyboard(texts, mode)

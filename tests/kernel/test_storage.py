@@ -85,12 +85,13 @@ async def test_a_chat_gets_the_default_evening_settings(
         chat = await session.get(Chat, -7)
 
     assert chat is not None
-    assert (chat.send_minute, chat.days, chat.max_depth, chat.paused) == (
+    assert (chat.send_minute, chat.days, chat.depth, chat.paused) == (
         20 * 60 + 30,
         127,
-        3,
+        "auto",
         False,
     )
+    assert (chat.decks, chat.tender, chat.distance) == ("", False, False)
     assert chat.created_at.tzinfo is not None
 
 

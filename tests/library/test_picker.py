@@ -21,6 +21,7 @@ from bot.library import (
     pick,
     seed_for,
 )
+from bot.library.schema import Deck
 
 SHIPPED = Path(__file__).resolve().parents[2] / "exercises.yaml"
 
@@ -90,12 +91,16 @@ def walk(
     return picks
 
 
+# Every deck on and tender topics allowed: the whole library is eligible.
+EVERYTHING = Preferences(decks=frozenset(Deck), tender=True)
+
+
 def test_no_entry_repeats_until_every_one_was_used_then_a_new_cycle_starts(
     library: Library,
 ) -> None:
     size = len(library.prompts)
 
-    picks = walk(library, size + 1)
+    picks = walk(library, size + 1, prefs=EVERYTHING)
 
     first_cycle = [p.entry.id for p in picks[:size]]
     assert sorted(first_cycle) == sorted(p.id for p in library.prompts)
@@ -107,7 +112,7 @@ def test_no_entry_repeats_until_every_one_was_used_then_a_new_cycle_starts(
 def test_the_second_cycle_also_uses_every_entry_once(library: Library) -> None:
     size = len(library.prompts)
 
-    picks = walk(library, 2 * size, chat=11)
+    picks = walk(library, 2 * size, chat=11, prefs=EVERYTHING)
 
     second_cycle = [p.entry.id for p in picks[size:]]
     assert sorted(second_cycle) == sorted(p.id for p in library.prompts)

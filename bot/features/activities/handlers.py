@@ -40,7 +40,7 @@ async def on_activity(update: Update, ctx: Ctx) -> None:
     if not offered.activities:
         await message.reply_text(texts.render_html("activities.none_fit"))
         return
-    text, keyboard = single_offer(texts, offered.activities[0])
+    text, keyboard = single_offer(texts, offered.activities[0], apart=offered.apart)
     posted = await ctx.bot.send_message(message.chat.id, text, reply_markup=keyboard)
     ctx.services.metrics.activity_offered("command")
     await service.suggested(ctx.services, message.chat.id, offered, words, posted.message_id)
@@ -69,7 +69,7 @@ async def on_offer_button(update: Update, ctx: Ctx) -> None:
         await query.answer()
     if pressed.another is not None:
         ctx.services.metrics.activity_chosen("another")
-        text, keyboard = single_offer(texts, pressed.another)
+        text, keyboard = single_offer(texts, pressed.another, apart=pressed.apart)
         await edit_in_place(query.edit_message_text(text, reply_markup=keyboard))
     elif pressed.edit == "activities.chosen":
         ctx.services.metrics.activity_chosen("chosen")

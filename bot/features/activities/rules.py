@@ -190,6 +190,7 @@ class ChatTaste(Protocol):
     pref_cost: str | None
     pref_place: str | None
     pref_energy: str | None
+    distance: bool  # /distance on: activities that can be done apart come first
 
 
 def choose(
@@ -215,6 +216,7 @@ def choose(
         longest=longest_on(today),
         season_for=today,
         hemisphere=region_of(chat.timezone),
+        prefer_apart=chat.distance,
         seed=seed_for(chat.id, 1_000_000 + chat.picks + len(used)),
     )
 

@@ -112,6 +112,7 @@ class Pressed:
     chosen: Activity | None = None  # the activity chosen (for the answer's title)
     edit: str | None = None  # template key the message becomes (declined / chosen)
     another: Activity | None = None  # "Another idea": the offer shows this one instead
+    apart: bool = False  # the couple is apart: show how to do it apart
 
 
 async def press_offer(services: Services, actor: Actor, message_id: int, data: str) -> Pressed:
@@ -132,7 +133,7 @@ async def press_offer(services: Services, actor: Actor, message_id: int, data: s
             if not offered.activities:
                 return Pressed()
             offer.options = ",".join(a.id for a in offered.activities)
-            return Pressed(another=offered.activities[0])
+            return Pressed(another=offered.activities[0], apart=offered.apart)
         if data == rules.NOT_NOW:
             if not rules.decline(offer, chat, met.now):
                 return Pressed(answer="activities.already_answered")

@@ -29,9 +29,9 @@ def duration_text(texts: Texts, activity: Activity) -> str:
     return duration
 
 
-def activity_line(texts: Texts, number: int, activity: Activity) -> str:
-    """One activity in a suggestion."""
-    return texts.render_html(
+def activity_line(texts: Texts, number: int, activity: Activity, *, apart: bool = False) -> str:
+    """One activity in a suggestion (done apart, when the couple is and it says how)."""
+    line = texts.render_html(
         "activities.option",
         number=number,
         title=activity.title,
@@ -39,12 +39,17 @@ def activity_line(texts: Texts, number: int, activity: Activity) -> str:
         duration=duration_text(texts, activity),
         cost=texts.render(f"activities.cost.{activity.cost.value}"),
     )
+    if apart and activity.apart is not None:
+        line += texts.render_html("activities.apart", text=activity.apart)
+    return line
 
 
-def quiet_offer(texts: Texts, activities: tuple[Activity, ...]) -> tuple[str, InlineKeyboardMarkup]:
+def quiet_offer(
+    texts: Texts, activities: tuple[Activity, ...], *, apart: bool = False
+) -> tuple[str, InlineKeyboardMarkup]:
     """The quiet-evening message: a few activities and a "Not now"."""
     lines = [texts.render_html("activities.quiet_intro")]
-    lines += [activity_line(texts, i, a) for i, a in enumerate(activities, 1)]
+    lines += [activity_line(texts, i, a, apart=apart) for i, a in enumerate(activities, 1)]
     buttons = [
         [
             InlineKeyboardButton(
@@ -60,10 +65,12 @@ def quiet_offer(texts: Texts, activities: tuple[Activity, ...]) -> tuple[str, In
     return "\n\n".join(lines), InlineKeyboardMarkup(buttons)
 
 
-def single_offer(texts: Texts, activity: Activity) -> tuple[str, InlineKeyboardMarkup]:
+def single_offer(
+    texts: Texts, activity: Activity, *, apart: bool = False
+) -> tuple[str, InlineKeyboardMarkup]:
     """An /activity idea with "Let's do this" and "Another idea", led by its invitation."""
     intro = texts.render_html("activities.on_demand_invitation", invitation=activity.invitation)
-    text = intro + "\n\n" + activity_line(texts, 1, activity)
+    text = intro + "\n\n" + activity_line(texts, 1, activity, apart=apart)
     keyboard = InlineKeyboardMarkup(
         [
             [

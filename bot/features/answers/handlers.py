@@ -97,8 +97,10 @@ class AnswerHandlers:
         done = query.data == DONE
         if state.changed:
             thanks = "answers.done_thanks" if done else "answers.in_person_thanks"
+            thanks = "answers.called_thanks" if state.apart and not done else thanks
         else:
             thanks = "answers.already_done" if done else "answers.already_in_person"
+            thanks = "answers.already_called" if state.apart and not done else thanks
         await query.answer(texts.render(thanks))
         if state.changed:
             ctx.services.metrics.answered("done" if done else "in_person")

@@ -60,6 +60,7 @@ _POST_COLUMNS = (
     POSTS.c.first_answer_at,
     POSTS.c.together_at,
     POSTS.c.in_person,
+    POSTS.c.apart,
 )
 # Two lists, not one list of (chat, message) pairs: SQLite reads a pair list by scanning every
 # post ever made. The lists may also match another chat's message id; ``rules.answers_what``

@@ -58,6 +58,7 @@ class PostFacts:
     first_answer_at: datetime | None
     together_at: datetime | None
     in_person: bool
+    apart: bool = False  # posted with "We called" (the chat was on /distance)
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ class AnswerState:
     together: bool
     changed: bool  # something new was recorded, so the prompt's status needs an edit
     private_mode: str = "on"  # the chat's /private setting, for the buttons
+    apart: bool = False  # the prompt carries "We called" rather than "We talked in person"
 
 
 class Outcome(enum.Enum):
@@ -253,4 +255,5 @@ def state_of(
         together=together(post, marks),
         changed=changed,
         private_mode=private_mode,
+        apart=post.apart,
     )

@@ -26,8 +26,9 @@ def done_together(entry: Prompt | Exercise) -> bool:
 def status_block(texts: Texts, state: AnswerState, entry: Prompt | Exercise) -> str:
     """The line under a prompt: who has answered, or the warm close when both have."""
     if state.in_person:
-        key = "answers.done_together" if done_together(entry) else "answers.in_person"
-        return texts.render_html(key)
+        if done_together(entry):
+            return texts.render_html("answers.done_together")
+        return texts.render_html("answers.called" if state.apart else "answers.in_person")
     marks = [
         texts.render_html(_mark_key(mark.answered, mark.private), name=mark.name)
         for mark in state.partners
@@ -57,7 +58,7 @@ def answered_post(
         return text + status, None if closed else exercise_evening_keyboard(texts)
     text = entry_text(texts, entry) + status + after
     if state.kind == "evening":
-        markup = None if closed else evening_keyboard(texts, mode)
+        markup = None if closed else evening_keyboard(texts, mode, apart=state.apart)
     else:
         markup = None if closed else on_demand_keyboard(texts, mode)
     if markup is None or state.together:

@@ -99,8 +99,8 @@ class Sender:
         # Room for the slowest answer (the request timeout) and for writing it down.
         self._margin = min(lease / 2, timedelta(seconds=send_timeout + 5))
         self._slots = asyncio.Semaphore(concurrency)  # shared by overlapping passes
-        # By (prompt mode, the chat's /private setting), this pass.
-        self._keyboards: dict[tuple[Mode | None, str], Any] = {}
+        # By (prompt mode, "We called", the chat's /private setting), this pass.
+        self._keyboards: dict[tuple[Mode | None, bool, str], Any] = {}
         self._rendered: dict[str, str] = {}  # library entry id -> its message, this pass
         self._stopping = False
         # With PTB's rate limiter on, 429s come back to us instead of being retried in place.
@@ -203,10 +203,12 @@ class Sender:
             return Sent("in_recap")
         texts = self.services.texts
         if prepared.offer is not None:
-            text, keyboard = quiet_offer(texts, prepared.offer.activities)
+            text, keyboard = quiet_offer(texts, prepared.offer.activities, apart=prepared.apart)
         elif prepared.pick is not None:
             entry = prepared.pick.entry
-            text, keyboard = self._rendered_post(entry, prepared.private_mode)
+            text, keyboard = self._rendered_post(
+                entry, apart=prepared.apart, private_mode=prepared.private_mode
+            )
         else:
             return Sent("failed", reason="empty_library")
         if self._stopping or (job.send_by is not None and self.services.clock.now() > job.send_by):
@@ -219,9 +221,12 @@ class Sender:
             return self._failed(job.chat_id, classify(exc), exc)
         return Sent("sent", message_id=message.message_id)
 
-    def _rendered_post(self, entry: Prompt | Exercise, private_mode: str) -> tuple[str, Any]:
-        """An evening's text and buttons: a prompt by its mode and the chat's /private setting,
-        or an exercise evening's post (done together: no private answers)."""
+    def _rendered_post(
+        self, entry: Prompt | Exercise, *, apart: bool = False, private_mode: str = "on"
+    ) -> tuple[str, Any]:
+        """An evening's text and buttons: a prompt by its mode, "We called" or "We talked in
+        person", and the chat's /private setting; or an exercise evening's post (done
+        together: no private answers)."""
         texts = self.services.texts
         rendered = self._rendered.get(entry.id)
         if isinstance(entry, Exercise):
@@ -232,13 +237,13 @@ class Sender:
             rendered = self._rendered[entry.id] = entry_text(texts, entry)
         if private_mode not in PRIVATE_MODES:
             private_mode = "on"
-        keyboard = self._keyboards.get((entry.mode, private_mode))
+        key = (entry.mode, apart, private_mode)
+        keyboard = self._keyboards.get(key)
         if keyboard is None:
-            plain = evening_keyboard(texts, entry.mode)
+            plain = evening_keyboard(texts, entry.mode, apart=apart)
             together = entry.mode == Mode.DO
             keyboard = with_private_button(plain, texts, private_mode, done_together=together)
-            keyboard = keyboard or plain
-            self._keyboards[(entry.mode, private_mode)] = keyboard
+            keyboard = self._keyboards[key] = keyboard or plain
         return rendered, keyboard
 
     @staticmethod

@@ -157,9 +157,16 @@ async def chats_by_id(session: AsyncSession, ids: Sequence[int]) -> dict[int, Ch
 
 
 def add_post(
-    session: AsyncSession, chat_id: int, message_id: int, entry_id: str, run_id: int, now: datetime
+    session: AsyncSession,
+    chat_id: int,
+    message_id: int,
+    entry_id: str,
+    run_id: int,
+    now: datetime,
+    *,
+    apart: bool = False,
 ) -> None:
-    """Remember an evening prompt, so answers find it."""
+    """Remember an evening prompt (and which button it carries), so answers find it."""
     session.add(
         Post(
             chat_id=chat_id,
@@ -168,6 +175,7 @@ def add_post(
             entry_id=entry_id,
             run_id=run_id,
             posted_at=now,
+            apart=apart,
         )
     )
 

@@ -124,6 +124,7 @@ class Prepared:
     plan: Evening = Evening.PROMPT
     pick: Pick | None = None
     offer: ActivityPick | None = None
+    apart: bool = False  # the chat is on /distance: "We called", activities done apart
     in_recap: bool = False  # a quiet evening's offer left to the weekly recap that follows
     private_mode: str = "on"  # the chat's /private setting: the prompt's "Answer privately" row
 
@@ -166,7 +167,7 @@ async def prepare(services: Services, claimed: Sequence[Claimed]) -> list[Prepar
             and tonight[chat.id].plan == Evening.PROMPT
             and tonight[chat.id].offer is None
         ]
-        exercises = await exercise.exercise_evenings(session, slots, library)
+        exercises = await exercise.exercise_evenings(session, slots, library, now)
     prepared = []
     for item in claimed:
         chat = found.get(item.chat_id)
@@ -179,17 +180,26 @@ async def prepare(services: Services, claimed: Sequence[Claimed]) -> list[Prepar
             prepared.append(Prepared(item, chat.active, evening.plan, in_recap=True))
             continue
         if evening.offer is not None:
-            prepared.append(Prepared(item, chat.active, evening.plan, offer=evening.offer))
+            prepared.append(
+                Prepared(item, chat.active, evening.plan, offer=evening.offer, apart=chat.distance)
+            )
             continue
         chosen = exercises.get(item.id) or pick(
             library,
             histories.get(chat.id, History()),
-            uses.preferences_of(chat),
+            uses.preferences_of(chat, now),
             seed=seed_for(chat.id, chat.picks),
             kinds=(Kind.PROMPT,),
         )
         prepared.append(
-            Prepared(item, chat.active, evening.plan, pick=chosen, private_mode=chat.private_mode)
+            Prepared(
+                item,
+                chat.active,
+                evening.plan,
+                pick=chosen,
+                apart=chat.distance,
+                private_mode=chat.private_mode,
+            )
         )
     return prepared
 
@@ -252,7 +262,7 @@ def _record_post(
     assert job.pick is not None
     entry = job.pick.entry
     uses.record_pick(session, chat, job.pick, now)
-    runs.add_post(session, chat.id, message_id, entry.id, job.claim.id, now)
+    runs.add_post(session, chat.id, message_id, entry.id, job.claim.id, now, apart=job.apart)
     if isinstance(entry, Exercise):
         return {"entry_id": entry.id, "kind": "exercise"}
     return {"entry_id": entry.id}

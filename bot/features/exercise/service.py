@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from bot.features.answers import service as answers
 from bot.features.exercise import queries, rules
@@ -45,17 +45,17 @@ async def choose(services: Services, actor: Actor, category: Category | None) ->
             await queries.recent_posts(met.session, met.chat.id, met.now - rules.WINDOW)
         ):
             return Limited("exercise.too_many")
-        return await _pick(met.session, met.chat, services.library.current, category)
+        return await _pick(met.session, met.chat, services.library.current, category, met.now)
 
 
 async def _pick(
-    session: Session, chat: Chat, library: Library, category: Category | None
+    session: Session, chat: Chat, library: Library, category: Category | None, now: datetime
 ) -> Pick | Limited:
     history = await uses.history(session, chat.id)
     chosen = pick(
         library,
         history,
-        uses.preferences_of(chat),
+        uses.preferences_of(chat, now),
         seed=seed_for(chat.id, chat.picks),
         kinds=rules.KINDS,
         category=category,
@@ -100,7 +100,7 @@ async def press(services: Services, actor: Actor, message_id: int, action: str) 
         if refused is not None:
             return Pressed(limited=Limited(refused))
         category = Category(post.category) if post.category else None
-        chosen = await _pick(met.session, met.chat, library, category)
+        chosen = await _pick(met.session, met.chat, library, category, met.now)
         if isinstance(chosen, Limited):
             return Pressed(limited=chosen)
         uses.record_pick(met.session, met.chat, chosen, met.now)
@@ -125,7 +125,7 @@ class EveningSlot:
 
 
 async def exercise_evenings(
-    session: Session, slots: Sequence[EveningSlot], library: Library
+    session: Session, slots: Sequence[EveningSlot], library: Library, now: datetime
 ) -> dict[int, Pick]:
     """Tonight's exercise for each slot that falls on its chat's exercise evening, by key.
 
@@ -147,7 +147,7 @@ async def exercise_evenings(
         found = rules.evening_exercise(
             library,
             slot.history,
-            uses.preferences_of(slot.chat),
+            uses.preferences_of(slot.chat, now),
             seed=seed_for(slot.chat.id, slot.chat.picks),
             used=used.get(slot.chat.id, []),
         )

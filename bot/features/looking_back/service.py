@@ -224,7 +224,9 @@ async def _idea(
     library = services.library.current
     seed = seed_for(chat.id, int(now.timestamp()) // (7 * 86400))
     history = await uses.history(session, chat.id, answered_together=together)
-    exercise = pick(library, history, uses.preferences_of(chat), seed=seed, kinds=(Kind.EXERCISE,))
+    exercise = pick(
+        library, history, uses.preferences_of(chat, now), seed=seed, kinds=(Kind.EXERCISE,)
+    )
     # The same preferences, season and no-repeat cycle as a quiet evening's offer.
     activity = await activities.idea_for_the_week(session, chat, now, library)
     if activity is not None and (prefers_activity(stats.week.together) or exercise is None):

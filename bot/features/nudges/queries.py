@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.features.nudges.rules import NUDGE_HORIZON, SHORTEST_DELAY, Member, Nudge, nudge_due, who
+from bot.features.nudges.rules import (
+    NUDGE_HORIZON,
+    SHORTEST_DELAY,
+    Member,
+    Nudge,
+    at_night,
+    nudge_ripe,
+    who,
+)
 from bot.kernel.db.models import Answer, Chat, Post
 from bot.kernel.db.partners import list_partners
 
@@ -36,18 +43,18 @@ async def claim_nudges(session: AsyncSession, now: datetime, limit: int = 500) -
     nudges = []
     for post, chat in rows.all():
         assert post.first_answer_at is not None
-        if not nudge_due(
+        if not nudge_ripe(
             first_answer_at=post.first_answer_at,
             posted_at=post.posted_at,
             delay=timedelta(minutes=chat.nudge_delay_minutes),
             now=now,
-            zone=ZoneInfo(chat.timezone),
-            quiet_start=chat.quiet_start_minute,
-            quiet_end=chat.quiet_end_minute,
         ):
             continue
         pair = who(await _members(session, post))
         if pair is None:
+            continue
+        # Never in the night of the partner the nudge mentions, in their own zone if they set one.
+        if at_night(pair[1], chat.timezone, now, chat.quiet_start_minute, chat.quiet_end_minute):
             continue
         # The conditional update is the claim: replicas racing here send one nudge between them.
         claimed = await session.execute(
@@ -56,7 +63,11 @@ async def claim_nudges(session: AsyncSession, now: datetime, limit: int = 500) -
         if getattr(claimed, "rowcount", 0) != 1:
             continue
         answered, waiting = pair
-        nudges.append(Nudge(chat.id, post.message_id, answered.name, waiting.name, waiting.user_id))
+        nudges.append(
+            Nudge(
+                chat.id, post.message_id, answered.name, waiting.name, waiting.user_id, post.apart
+            )
+        )
     return nudges
 
 
@@ -65,4 +76,4 @@ async def _members(session: AsyncSession, post: Post) -> list[Member]:
     answered = set(
         (await session.scalars(select(Answer.partner_id).where(Answer.post_id == post.id))).all()
     )
-    return [Member(p.user_id, p.display_name, p.id in answered) for p in partners]
+    return [Member(p.user_id, p.display_name, p.id in answered, p.timezone) for p in partners]

@@ -47,7 +47,11 @@ async def on_time(update: Update, ctx: Ctx) -> None:
 
 
 async def on_timezone(update: Update, ctx: Ctx) -> None:
-    """Set the couple's time zone from a zone name or a city."""
+    """Set the couple's time zone from a zone name or a city (/timezone me: one partner's own)."""
+    args = ctx.args or []
+    if args and args[0].lower() == "me":
+        await on_my_timezone(update, ctx, " ".join(args[1:]).strip())
+        return
     arg = _arg(ctx)
     # The first city look-up builds the GeoNames index (about a second): off the event loop.
     found = await asyncio.to_thread(find_zone, arg) if arg.strip() else None
@@ -57,6 +61,26 @@ async def on_timezone(update: Update, ctx: Ctx) -> None:
         return found, slot
 
     await _reply(update, ctx, edit, view.zone_answer(ctx.services.texts))
+
+
+async def on_my_timezone(update: Update, ctx: Ctx, arg: str) -> None:
+    """/timezone me [zone | off]: a partner's own zone, for the nudge's quiet hours."""
+    message = await group_message(update, ctx)
+    actor = actor_of(update, ctx)
+    if message is None or actor is None:
+        return
+    texts = ctx.services.texts
+    zone: str | None = service.KEEP
+    if rules.clears(arg):
+        zone = None
+    elif arg:
+        found = await asyncio.to_thread(find_zone, arg)
+        if not isinstance(found, ZoneMatch):
+            await message.reply_text(view.my_zone_problem(texts, found))
+            return
+        zone = found.name
+    mine = await service.my_zone(ctx.services, actor, zone)
+    await message.reply_text(view.my_zone_answer(texts, mine, changed=bool(arg)))
 
 
 async def on_days(update: Update, ctx: Ctx) -> None:

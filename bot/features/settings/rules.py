@@ -133,6 +133,14 @@ def overview(chat: ChatSettings, now: datetime) -> Overview:
     )
 
 
+_CLEAR = frozenset({"off", "clear", "reset", "none"})
+
+
+def clears(arg: str) -> bool:
+    """``/timezone me off``: back to the chat's zone."""
+    return arg.strip().lower() in _CLEAR
+
+
 _NUDGES_OFF = frozenset({"off", "no", "stop"})
 _NUDGES_ON = frozenset({"on", "yes"})
 

@@ -35,6 +35,36 @@ async def show(services: Services, actor: Actor) -> Overview:
         return overview(met.chat, met.now)
 
 
+@dataclass(frozen=True)
+class MyZone:
+    """A partner's own zone (/timezone me): refused (not a partner), or where it stands now."""
+
+    allowed: bool
+    name: str = ""
+    zone: str | None = None  # None: they follow the chat's zone
+    chat_zone: str = ""
+    minute: int = 0  # the evening time, in the chat's zone
+
+
+KEEP = "keep"  # /timezone me alone: show it, change nothing
+
+
+async def my_zone(services: Services, actor: Actor, zone: str | None) -> MyZone:
+    """Set the member's own zone (None clears it; ``KEEP`` only reads it); partners only."""
+    async with services.meeting(actor) as met:
+        if met.chat is None or met.partner is None:
+            return MyZone(allowed=False)
+        if zone != KEEP:
+            met.partner.timezone = zone
+        return MyZone(
+            True,
+            met.partner.display_name,
+            met.partner.timezone,
+            met.chat.timezone,
+            met.chat.send_minute,
+        )
+
+
 async def change(services: Services, actor: Actor, edit: Edit[T]) -> Changed[T]:
     """Apply ``edit`` when the member may change settings (a partner, or an admin)."""
     async with services.meeting(actor) as met:

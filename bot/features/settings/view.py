@@ -9,7 +9,7 @@ from typing import TypeVar
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.features.settings.rules import Overview, Skip
-from bot.features.settings.service import Changed
+from bot.features.settings.service import Changed, MyZone
 from bot.schedule.parse import Problem
 from bot.schedule.slots import Slot
 from bot.schedule.words import (
@@ -24,6 +24,7 @@ from bot.schedule.zones import (
     OffsetNotKept,
     ZoneAmbiguous,
     ZoneMatch,
+    ZoneNotFound,
     ZoneResult,
     zone_label,
 )
@@ -141,6 +142,42 @@ def zone_set(texts: Texts, found: ZoneMatch, view: Overview, next_line: str) -> 
             next=next_line,
         )
     return texts.render_html("settings.zone_set", zone=zone, time=time, next=next_line)
+
+
+def my_zone_answer(texts: Texts, mine: MyZone, *, changed: bool) -> str:
+    """/timezone me: set, cleared, or where it stands (refused for anyone but the couple)."""
+    if not mine.allowed:
+        return texts.render_html("settings.my_zone_partners_only")
+    chat_zone = zone_label(mine.chat_zone)
+    if mine.zone is None:
+        key = "settings.my_zone_cleared" if changed else "settings.my_zone_none"
+        return texts.render_html(key, name=mine.name, chat_zone=chat_zone)
+    if not changed:
+        return texts.render_html("settings.my_zone_is", name=mine.name, zone=zone_label(mine.zone))
+    return texts.render_html(
+        "settings.my_zone_set",
+        name=mine.name,
+        zone=zone_label(mine.zone),
+        time=clock_time(mine.minute),
+        chat_zone=chat_zone,
+    )
+
+
+def my_zone_problem(texts: Texts, found: ZoneResult) -> str:
+    """/timezone me with a zone not found: close names to try, or an example."""
+    options: tuple[str, ...] = ()
+    if isinstance(found, ZoneAmbiguous):
+        options = found.options
+    elif isinstance(found, ZoneNotFound):
+        options = found.suggestions
+    elif isinstance(found, OffsetNotKept) and found.city:
+        options = (found.city,)
+    given = found.given[:40] if not isinstance(found, ZoneMatch) else ""
+    if options:
+        return texts.render_html(
+            "settings.my_zone_suggest", given=given, options=", ".join(options), first=options[0]
+        )
+    return texts.render_html("settings.my_zone_not_found", given=given)
 
 
 def paused(texts: Texts) -> Done[date | None]:

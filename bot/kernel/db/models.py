@@ -18,6 +18,7 @@ from sqlalchemy import (
     MetaData,
     String,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -92,9 +93,14 @@ class Chat(Base):
     pref_place: Mapped[str | None] = mapped_column(String(8))
     pref_energy: Mapped[str | None] = mapped_column(String(8))
 
-    # What the picker may choose.
-    max_depth: Mapped[int] = mapped_column(Integer, default=3)
+    # What the picker may choose: /depth (auto | light | medium | deep), the topics turned off
+    # and the opt-in decks turned on (comma-separated ids), and the opt-in to tender topics.
+    depth: Mapped[str] = mapped_column(String(8), default="auto", server_default="auto")
     disabled_categories: Mapped[str] = mapped_column(String(255), default="")
+    decks: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    tender: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Long distance: "We called" instead of "We talked in person", activities done apart.
+    distance: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     cycle: Mapped[int] = mapped_column(Integer, default=0)
     picks: Mapped[int] = mapped_column(Integer, default=0)
     # Private answers revealed together: "on" (a button under each prompt), "off", or "only"
@@ -144,6 +150,8 @@ class Partner(Base):
     display_name: Mapped[str] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, server_default=func.now())
+    # Their own zone (/timezone me), for the nudge's quiet hours; None: the chat's zone.
+    timezone: Mapped[str | None] = mapped_column(String(64))
 
 
 class Confirmation(Base):
@@ -210,6 +218,8 @@ class Post(Base):
     first_answer_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     together_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     in_person: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The prompt carried "We called" (the chat was on /distance), so its edits keep that button.
+    apart: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     nudged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Presses of "Another one" on this post, for the per-chat flood limit.
     refreshes: Mapped[int] = mapped_column(Integer, default=0)

@@ -9,7 +9,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.kernel.db.models import Chat, EntryUse
-from bot.library.picker import History, Pick, Preferences
+from bot.library.picker import History, Pick, Preferences, depth_setting, tender_allowed
 
 RECENT_CATEGORIES = 4
 
@@ -61,9 +61,18 @@ def record_pick(session: AsyncSession, chat: Chat, pick: Pick, now: datetime) ->
     )
 
 
-def preferences_of(chat: Chat) -> Preferences:
-    """What the picker may choose for the chat (its depth ceiling and the topics it turned off)."""
+def preferences_of(chat: Chat, now: datetime) -> Preferences:
+    """What the picker may choose for the chat: its depth, topics, decks and tender topics."""
+    max_depth, ramp = depth_setting(chat.depth)
     return Preferences(
-        max_depth=chat.max_depth,
-        disabled_categories=frozenset(filter(None, chat.disabled_categories.split(","))),
+        max_depth=max_depth,
+        ramp=ramp,
+        disabled_categories=split_ids(chat.disabled_categories),
+        decks=split_ids(chat.decks),
+        tender=tender_allowed(chat.tender, chat.created_at, now),
     )
+
+
+def split_ids(stored: str) -> frozenset[str]:
+    """A comma-separated column of ids as a set."""
+    return frozenset(filter(None, stored.split(",")))

@@ -5,7 +5,8 @@ person" (both handled by answers, both recorded as answered together); ``talk`` 
 in-person button first. An /exercise post also carries "Another one", and its own "We did this"
 (handled by exercise). An exercise evening's post carries "Start", then "Next step" and, on the
 last step, "Done". Answers edits these posts when it updates their status line, so the keyboards
-live here rather than in any one feature.
+live here rather than in any one feature. With /distance on, "We talked in person" reads "We
+called" (``apart``): the same button, the same data.
 
 Each keyboard is built from a list of buttons in the order the mode wants, so a new way of
 answering (a button of its own) is one more entry in :func:`_answer_buttons`.
@@ -36,7 +37,7 @@ def _button(texts: Texts, key: str, data: str) -> InlineKeyboardButton:
 
 
 def _answer_buttons(
-    texts: Texts, mode: Mode | None, *, on_demand: bool
+    texts: Texts, mode: Mode | None, *, on_demand: bool, apart: bool = False
 ) -> list[InlineKeyboardButton]:
     """The buttons by which the couple says they answered together, in the mode's order."""
     if on_demand:
@@ -47,12 +48,15 @@ def _answer_buttons(
         return [_button(texts, key, DID_THIS)]
     if mode == Mode.DO:
         return [_button(texts, "posts.button_done", DONE)]
-    return [_button(texts, "posts.button_in_person", IN_PERSON)]
+    together = "posts.button_called" if apart else "posts.button_in_person"
+    return [_button(texts, together, IN_PERSON)]
 
 
-def evening_keyboard(texts: Texts, mode: Mode | None = None) -> InlineKeyboardMarkup:
-    """The evening prompt's buttons: time together off-screen counts."""
-    return InlineKeyboardMarkup([_answer_buttons(texts, mode, on_demand=False)])
+def evening_keyboard(
+    texts: Texts, mode: Mode | None = None, *, apart: bool = False
+) -> InlineKeyboardMarkup:
+    """The evening prompt's buttons: time together off-screen counts (a call, when ``apart``)."""
+    return InlineKeyboardMarkup([_answer_buttons(texts, mode, on_demand=False, apart=apart)])
 
 
 def on_demand_keyboard(texts: Texts, mode: Mode | None = None) -> InlineKeyboardMarkup:
