@@ -13,6 +13,7 @@ from tests.conftest import Couple, RunningBot, StartBot
 from tests.couple_evening import evening, now_message, press, reply
 from tests.small_library import PROMPT, write_library
 
+PRIVATELY = ("Answer privately 🔒", "privately")  # /private is on by default
 DO = {
     **PROMPT,
     "id": "hold-hands",
@@ -97,8 +98,12 @@ async def test_a_talk_prompt_puts_the_in_person_button_first(
     on_demand = bot.emulator.bot_messages(couple.chat.id)[-1]
 
     assert prompt is not None and "Talk it over together" in (prompt.text or "")
-    assert labels(prompt) == [("We talked in person", "inperson")]
-    assert labels(on_demand) == [("We talked in person", "ex:done"), ("Another one", "ex:another")]
+    assert labels(prompt) == [("We talked in person", "inperson"), PRIVATELY]
+    assert labels(on_demand) == [
+        ("We talked in person", "ex:done"),
+        ("Another one", "ex:another"),
+        PRIVATELY,
+    ]
 
 
 async def test_a_write_prompt_asks_for_a_written_reply(start_bot: StartBot, tmp_path: Path) -> None:
@@ -106,7 +111,7 @@ async def test_a_write_prompt_asks_for_a_written_reply(start_bot: StartBot, tmp_
     prompt = await evening(bot)
 
     assert prompt is not None and "write your answer in a reply" in (prompt.text or "")
-    assert labels(prompt) == [("We talked in person", "inperson")]
+    assert labels(prompt) == [("We talked in person", "inperson"), PRIVATELY]
 
 
 async def test_the_follow_up_comes_only_after_both_have_answered(

@@ -197,7 +197,7 @@ async def test_distance_on_puts_we_called_on_the_prompt_and_in_its_confirmation(
 
     prompt = await evening(bot)
     assert prompt is not None
-    assert labels(prompt) == ["We called"]
+    assert labels(prompt) == ["We called", "Answer privately 🔒"]
     answer = await press(bot, couple, prompt, "inperson")
 
     assert "counts for both of you" in answer
@@ -212,7 +212,7 @@ async def test_distance_off_keeps_we_talked_in_person_and_garbage_is_refused(
 
     prompt = await evening(bot)
 
-    assert prompt is not None and labels(prompt) == ["We talked in person"]
+    assert prompt is not None and labels(prompt) == ["We talked in person", "Answer privately 🔒"]
 
 
 async def test_distance_on_offers_the_activity_done_apart_with_how(

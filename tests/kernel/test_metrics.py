@@ -148,7 +148,7 @@ async def test_polling_metrics_port_counts_quiet_evenings_offers_choices_and_fol
     await press(bot, couple, offer, "act:1")
     offered = await scrape(url)
     follow_up = await evening(bot, 6)
-    assert follow_up is not None and (follow_up.text or "").startswith("Did you get to")
+    assert follow_up is not None and (follow_up.text or "").startswith("A few days ago you picked")
     await press(bot, couple, follow_up, "fu:done")
     answered = await scrape(url)
     # The bot was down all evening: day 7's prompt is skipped, not sent hours late.

@@ -337,7 +337,7 @@ async def test_a_private_answer_counts_for_the_nudge_and_the_stats_like_any_othe
     await emu.settle()
 
     [nudge] = nudges(bot, couple)
-    assert (nudge.text or "").startswith("Sam, Alex has shared")
+    assert (nudge.text or "").startswith("Sam, there's room for your answer")
     assert "counted, not shown" not in [m.text for m in group_after(bot, couple, prompt)]
     await answer_privately(bot, couple, couple.sam, prompt, "now both")
     stats = await bot.ask(couple.chat, couple.sam, "/stats")
