@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, case, insert, inspect, or_, select, update
+from sqlalchemy import Table, and_, case, func, insert, inspect, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,17 +33,36 @@ from bot.features.evening.rules import (
 from bot.kernel.db.models import Chat, EntryUse, Post, Run, Suggestion
 
 
-async def due_chats(session: AsyncSession, now: datetime, limit: int) -> Sequence[Chat]:
-    """Lock and return active chats whose next slot has come, oldest first.
+async def crowds(session: AsyncSession, until: datetime) -> list[tuple[datetime, int]]:
+    """Each moment some active chats' next slot comes by ``until``, with how many, in order.
 
-    Reads through the ``next_send_at`` index, so the cost follows the number of due chats.
+    Reads through the ``next_send_at`` index, so the cost follows the chats due up to then.
+    """
+    query = (
+        select(Chat.next_send_at, func.count())
+        .where(Chat.active.is_(True), Chat.next_send_at <= until)
+        .group_by(Chat.next_send_at)
+        .order_by(Chat.next_send_at)
+    )
+    return [(cast(datetime, due), count) for due, count in (await session.execute(query)).all()]
+
+
+async def crowd_ids(session: AsyncSession, due_at: datetime) -> list[int]:
+    """The ids of the active chats whose next slot is exactly ``due_at``."""
+    query = select(Chat.id).where(Chat.active.is_(True), Chat.next_send_at == due_at)
+    return list((await session.scalars(query)).all())
+
+
+async def lock_crowd(
+    session: AsyncSession, due_at: datetime, chat_ids: Sequence[int]
+) -> Sequence[Chat]:
+    """Lock and return those of ``chat_ids`` still due at ``due_at`` (not planned meanwhile).
+
     On PostgreSQL, SKIP LOCKED lets replicas plan different chats at the same moment.
     """
     query = (
         select(Chat)
-        .where(Chat.active.is_(True), Chat.next_send_at <= now)
-        .order_by(Chat.next_send_at)
-        .limit(limit)
+        .where(Chat.id.in_(chat_ids), Chat.active.is_(True), Chat.next_send_at == due_at)
         .with_for_update(skip_locked=True)
     )
     return (await session.scalars(query)).all()
@@ -61,7 +80,7 @@ async def add_runs(session: AsyncSession, new: Sequence[NewRun]) -> set[tuple[in
             "chat_id": run.chat_id,
             "local_date": run.local_date,
             "due_at": run.due_at,
-            "not_before": run.due_at,
+            "not_before": run.not_before or run.due_at,
             "status": run.status,
             "reason": run.reason,
             "kind": run.kind,
@@ -93,14 +112,22 @@ class Claimed:
     kind: str
     attempts: int
     recovered: bool  # taken over from a sender whose lease expired mid-send
+    not_before: datetime  # its moment in the crowd's schedule (or its retry)
 
 
 async def claim_runs(
-    session: AsyncSession, now: datetime, *, owner: str, lease: timedelta, limit: int
+    session: AsyncSession,
+    now: datetime,
+    *,
+    owner: str,
+    lease: timedelta,
+    limit: int,
+    until: datetime | None = None,
 ) -> list[Claimed]:
-    """Atomically take up to ``limit`` due runs: pending ones, and sends whose lease expired."""
+    """Atomically take up to ``limit`` runs due by ``until`` (default ``now``): pending ones,
+    and sends whose lease expired. They come in the order they are to be sent."""
     claimable = or_(
-        and_(Run.status == PENDING, Run.not_before <= now),
+        and_(Run.status == PENDING, Run.not_before <= (until or now)),
         and_(Run.status == SENDING, Run.lease_until < now),
     )
     ids = (
@@ -122,11 +149,26 @@ async def claim_runs(
             attempts=Run.attempts + 1,
             recovered=case((Run.status == SENDING, True), else_=Run.recovered),
         )
-        .returning(Run.id, Run.chat_id, Run.local_date, Run.kind, Run.attempts, Run.recovered)
+        .returning(
+            Run.id,
+            Run.chat_id,
+            Run.local_date,
+            Run.kind,
+            Run.attempts,
+            Run.recovered,
+            Run.not_before,
+        )
         .execution_options(synchronize_session=False)
     )
     rows = (await session.execute(stmt)).all()
-    return [Claimed(*row) for row in rows]
+    # RETURNING gives no order: the sender sends in the schedule's.
+    return sorted((Claimed(*row) for row in rows), key=lambda c: (c.not_before, c.id))
+
+
+async def next_pending(session: AsyncSession) -> datetime | None:
+    """When the earliest pending run is to be sent (None when none is pending)."""
+    query = select(func.min(Run.not_before)).where(Run.status == PENDING)
+    return cast(datetime | None, await session.scalar(query))
 
 
 async def finish(session: AsyncSession, changes: Sequence[dict[str, Any]]) -> None:
