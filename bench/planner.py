@@ -7,7 +7,7 @@
 Each size gets a fresh database. A tenth of the chats, at most 10,000, share the most popular
 slot, 20:30 in Berlin; the others have their evening spread over the 1,440 minutes of the day.
 A fresh process (the bot as it would start: settings, templates, library, engine) then runs the
-planner twice, as the tick does: at 19:20 UTC, when a minute's worth of chats is due (a typical
+planner twice, as the tick does: at 19:21 UTC, when a minute's worth of chats is due (a typical
 tick), and at the tick that plans the Berlin crowd (the peak tick: a crowd starts N/(2R) early,
 and is planned by the tick before it starts). It reports each tick's time and the process's
 resident memory; planning reads due chats through the ``next_send_at`` index in batches, so
@@ -37,7 +37,7 @@ from bot.kernel.db.migrate import upgrade
 from bot.kernel.db.models import Chat, Run
 from bot.tick import EveningJob
 
-TYPICAL = datetime(2026, 11, 23, 19, 20, tzinfo=UTC)  # a Monday; Berlin is UTC+1
+TYPICAL = datetime(2026, 11, 23, 19, 21, tzinfo=UTC)  # a Monday; Berlin is UTC+1
 PEAK = datetime(2026, 11, 23, 19, 30, tzinfo=UTC)  # 20:30 in Berlin
 PEAK_SHARE = 10  # one chat in ten...
 PEAK_MOST = 10_000  # ...but no more than this

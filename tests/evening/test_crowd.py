@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import insert, select
 
 from bot.kernel.db.models import Chat, Post, Run
+from bot.schedule.slots import local_instant
 from tests.conftest import RunningBot, StartBot
 from tests.couple_evening import EVENING
 
@@ -24,18 +25,20 @@ async def bot(start_bot: StartBot) -> RunningBot:
     return await start_bot(tick_seconds=3600, rate_limit=False)
 
 
-async def seed_crowd(bot: RunningBot, count: int, due_at: datetime) -> list[int]:
+async def seed_crowd(
+    bot: RunningBot, count: int, due_at: datetime, zone: ZoneInfo = BERLIN, minute: int = -1
+) -> list[int]:
     """``count`` groups, known to the bot long since, all choosing the same evening moment."""
     emu = bot.emulator
     alex, sam = emu.create_user("Alex"), emu.create_user("Sam")
     groups = emu.create_groups(count, [alex, sam])
-    local = due_at.astimezone(BERLIN)
+    local = due_at.astimezone(zone)
     rows = [
         {
             "id": group.id,
             "active": True,
-            "timezone": "Europe/Berlin",
-            "send_minute": local.hour * 60 + local.minute,
+            "timezone": zone.key,
+            "send_minute": minute if minute >= 0 else local.hour * 60 + local.minute,
             "next_send_at": due_at,
             "next_slot_date": local.date(),
         }
@@ -143,3 +146,53 @@ async def test_paid_broadcasts_go_out_with_allow_paid_broadcast_under_the_paid_c
         run.sent_at is not None and abs(run.sent_at - EVENING) < timedelta(seconds=0.1)
         for run in runs
     )
+
+
+# (zone, local time, the night of the change): repeated hours and gaps, one at midnight.
+DST_NIGHTS = [
+    ("Europe/Berlin", 2 * 60 + 30, date(2027, 10, 31)),
+    ("America/New_York", 2 * 60 + 15, date(2027, 3, 14)),
+    ("America/Havana", 0 * 60 + 30, date(2027, 3, 14)),
+]
+
+
+@pytest.mark.parametrize(("zone_name", "minute", "night"), DST_NIGHTS)
+async def test_a_crowd_sent_early_still_gets_one_prompt_a_local_day_across_dst(
+    bot: RunningBot, zone_name: str, minute: int, night: date
+) -> None:
+    zone = ZoneInfo(zone_name)
+    days = [night + timedelta(days=d) for d in (-1, 0, 1)]
+    slots = [local_instant(day, minute, zone) for day in days]
+    crowd = 45  # a second and a half's worth: each evening starts 0.75 s early
+    await seed_crowd(bot, crowd, slots[0], zone, minute)
+    bot.clock.set(slots[0] - timedelta(hours=3))
+    early = timedelta(seconds=crowd / (2 * RATE))
+    # Ticks every half hour through each night, and the one just before each crowd starts.
+    moments = {slot - early - timedelta(seconds=30) for slot in slots}
+    for slot in slots:
+        moments |= {slot + timedelta(minutes=m) for m in range(-90, 151, 30)}
+    for moment in sorted(moments):
+        if moment > bot.clock.now():
+            bot.clock.set(moment)
+            await bot.runner.evening.tick()
+
+    async with bot.services.transaction() as session:
+        runs = (await session.scalars(select(Run))).all()
+    assert sorted({run.local_date for run in runs}) == days
+    for day, slot in zip(days, slots, strict=True):
+        tonight = [run for run in runs if run.local_date == day]
+        assert len(tonight) == crowd
+        assert {run.due_at for run in tonight} == {slot}
+        # A quiet couple's third evening may be a rest (the activities' quiet rule).
+        assert {(run.status, run.reason) for run in tonight} <= {
+            ("sent", None),
+            ("skipped", "resting"),
+        }
+        sent = sorted(run.sent_at for run in tonight if run.sent_at)
+        if day <= night:
+            assert len(sent) == crowd
+        if sent:
+            assert slot - early <= sent[0] < slot
+            assert sent[-1] < slot + early
+    sends = [c for c in bot.emulator.calls if c.method == "sendMessage" and c.ok]
+    assert len(sends) == sum(run.status == "sent" for run in runs)

@@ -175,8 +175,11 @@ class Sender:
                         break
                     claiming = asyncio.create_task(self._claim())
                     continue
-                # Claim and prepare the next batch while this one goes out.
-                claiming = asyncio.create_task(self._claim())
+                # Claim and prepare the next batch while this one goes out when a full batch
+                # says more are due already; else once this one is handed out (a crowd's
+                # schedule then comes a claim every CLAIM_AHEAD, not one a message).
+                full = len(jobs) >= self.batch
+                claiming = asyncio.create_task(self._claim()) if full else None
                 for job in jobs:
                     await self._slots.acquire()
                     if recorder.failed:
@@ -187,6 +190,8 @@ class Sender:
                     task = asyncio.create_task(send(job))
                     sending.add(task)
                     task.add_done_callback(sending.discard)
+                if claiming is None:
+                    claiming = asyncio.create_task(self._claim())
         finally:
             if sending:
                 await asyncio.wait(sending)

@@ -57,7 +57,8 @@ MAX_EARLY = timedelta(minutes=10)
 def lead(crowd: int, rate: float) -> timedelta:
     """How early a crowd of ``crowd`` prompts starts at ``rate`` a second: half the time
     it takes to send, so the chosen moment falls in the middle (at most ``MAX_EARLY``)."""
-    return min(timedelta(seconds=crowd / (2 * rate)), MAX_EARLY)
+    # Whole microseconds, rounded down: never earlier than needed.
+    return min(timedelta(microseconds=crowd * 1_000_000 // (2 * rate)), MAX_EARLY)
 
 
 def send_times(due_at: datetime, crowd: int, rate: float) -> list[datetime]:

@@ -102,6 +102,7 @@ async def plan(
         if chat.paused and chat.paused_until is not None and chat.paused_until <= now:
             chat.paused, chat.paused_until = False, None
         reschedule(chat, next_look(run.due_at, now, catch_up))
+    await runs.move_on(session, chats)
     return result
 
 
