@@ -48,8 +48,8 @@ class Settings(BaseSettings):
     tick_seconds: float = 30.0
     # An evening prompt later than this (the bot was down) is skipped, not sent at midnight.
     catch_up_minutes: int = 180
-    # Keep under Telegram's limits (30 messages/s, 20/min per group). Turn off only for a
-    # self-hosted Bot API server or paid broadcasts (up to 1000 messages/s).
+    # Keep under Telegram's limits (30 messages/s, 1,000 paid ones, 20/min per group). Turn off
+    # only for a self-hosted Bot API server.
     rate_limit: bool = True
     # Send evening prompts as paid broadcasts (``allow_paid_broadcast``): up to 1,000 a second
     # instead of about 30, for Telegram Stars from the bot's balance (see the README).

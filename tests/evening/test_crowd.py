@@ -88,7 +88,7 @@ async def test_a_crowd_larger_than_the_rate_starts_before_its_minute_centred_on_
     assert all(run.due_at == EVENING for run in runs)
 
 
-async def test_a_prompt_sent_early_is_posted_at_its_sending_and_belongs_to_its_evening(
+async def test_a_prompt_sent_early_counts_answers_and_nudges_from_its_sending_on_its_evening(
     bot: RunningBot,
 ) -> None:
     await seed_crowd(bot, CROWD, EVENING)
