@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 
@@ -37,7 +38,7 @@ class EveningJob:
     async def tick(self) -> TickResult:
         """Plan every due chat (in batches), then send every due run."""
         total = await self.plan_due()
-        sent = await self.sender.send_due()
+        sent = await self.send_due(total)
         bot = self.sender.bot
         # Smaller duties after the prompts, each claimed atomically so replicas share them.
         await send_nudges(self.services, bot)
@@ -55,3 +56,20 @@ class EveningJob:
     async def plan_due(self) -> PlanResult:
         """Turn every due chat into a run, batch by batch (the tick's first half)."""
         return await plan_due(self.services)
+
+    async def send_due(self, planned: PlanResult) -> SendResult:
+        """Send what is due (the second half), planning on every ``TICK_SECONDS`` meanwhile.
+
+        A crowd's fan-out can take minutes, and the JobQueue skips the ticks that fall in it;
+        the next crowd must still be planned before its early start.
+        """
+        sending = asyncio.create_task(self.sender.send_due())
+        while True:
+            done, _ = await asyncio.wait({sending}, timeout=self.services.settings.tick_seconds)
+            if done:
+                return sending.result()
+            try:
+                planned.add(await self.plan_due())
+            except Exception:
+                # The sender carries on; the next tick plans again.
+                log.exception("planning during a long fan-out failed")

@@ -115,7 +115,7 @@ async def plan_due(services: Services) -> PlanResult:
 
     A crowd is the chats whose slot falls on one moment. Sending one takes N/R seconds at
     Telegram's rate R, so it starts N/(2R) early (``rules.lead``) and the chosen moment falls in
-    its middle. It is planned by the last tick before that start (``Settings.ahead``), in the
+    its middle. It is planned a tick or two before that start (``Settings.ahead``), in the
     order it is sent (``rules.crowd_order``), one transaction a batch.
     """
     settings = services.settings
@@ -126,9 +126,12 @@ async def plan_due(services: Services) -> PlanResult:
     # settle it. Bounded, so a bug can never spin the tick.
     for _ in range(MAX_PLAN_PASSES):
         now = services.clock.now()
+        # A tick early: a crowd of thousands takes a moment to plan, and the next tick may
+        # come just before its first send.
+        horizon = now + 2 * ahead
         async with services.transaction() as session:
-            found = await runs.crowds(session, now + ahead + MAX_EARLY)
-        ready = [due for due, count in found if due - lead(count, rate) <= now + ahead]
+            found = await runs.crowds(session, horizon + MAX_EARLY)
+        ready = [due for due, count in found if due - lead(count, rate) <= horizon]
         passed = PlanResult()
         for due_at in ready:
             passed.add(await _plan_crowd(services, now, due_at, rate, catch_up))
