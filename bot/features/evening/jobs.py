@@ -175,18 +175,21 @@ class Sender:
                         break
                     claiming = asyncio.create_task(self._claim())
                     continue
-                # Claim and prepare the next batch while this one goes out when a full batch
-                # says more are due already; else once this one is handed out (a crowd's
-                # schedule then comes a claim every CLAIM_AHEAD, not one a message).
+                # Claim and prepare the next batch while this one goes out: at once when a full
+                # batch says more are due already, else halfway through this one (a crowd's
+                # schedule then takes a claim a second or so, not one a message, and the next
+                # batch is ready before this one ends).
                 full = len(jobs) >= self.batch
                 claiming = asyncio.create_task(self._claim()) if full else None
-                for job in jobs:
+                for index, job in enumerate(jobs):
                     await self._slots.acquire()
                     if recorder.failed:
                         # The rest of the batch stays claimed, unsent, until its lease ends.
                         self._slots.release()
                         break
                     await self._wait_for(job.not_before)
+                    if claiming is None and index >= len(jobs) // 2:
+                        claiming = asyncio.create_task(self._claim())
                     task = asyncio.create_task(send(job))
                     sending.add(task)
                     task.add_done_callback(sending.discard)
