@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import insert, select
 
+from bot.config import SCHEDULE_SHARE
 from bot.kernel.db.models import Chat, Post, Run
 from bot.schedule.slots import local_instant
 from tests.conftest import RunningBot, StartBot
@@ -15,7 +16,7 @@ from tests.couple_evening import EVENING
 
 # Three seconds' worth at Telegram's free 30 messages a second.
 CROWD = 90
-RATE = 30
+RATE = 30 * SCHEDULE_SHARE  # what the bot schedules a crowd at
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
@@ -128,7 +129,7 @@ async def test_paid_broadcasts_go_out_with_allow_paid_broadcast_under_the_paid_c
     emu = bot.emulator
     await seed_crowd(bot, CROWD, EVENING)
     # Far more than 30 a second, well under the paid ceiling: only paid sends pass.
-    emu.limits.enable(global_per_second=RATE, group_per_minute=20, paid_per_second=1000)
+    emu.limits.enable(global_per_second=30, group_per_minute=20, paid_per_second=1000)
     mark = emu.mark()
     bot.clock.set(EVENING - timedelta(seconds=30))
     result = await bot.runner.evening.tick()
