@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -13,6 +14,10 @@ class Clock(Protocol):
         """Return the current time."""
         ...
 
+    async def sleep_until(self, moment: datetime) -> None:
+        """Return at ``moment`` (at once if it has passed)."""
+        ...
+
 
 class SystemClock:
     """The real wall clock."""
@@ -20,6 +25,12 @@ class SystemClock:
     def now(self) -> datetime:
         """Return the current UTC time."""
         return datetime.now(UTC)
+
+    async def sleep_until(self, moment: datetime) -> None:
+        """Wait for ``moment`` on the wall clock."""
+        delay = (moment - self.now()).total_seconds()
+        if delay > 0:
+            await asyncio.sleep(delay)
 
 
 class ManualClock:
@@ -33,6 +44,12 @@ class ManualClock:
     def now(self) -> datetime:
         """Return the simulated time."""
         return self._now
+
+    async def sleep_until(self, moment: datetime) -> None:
+        """Jump to ``moment`` if it is ahead: simulated time passes at once."""
+        if moment > self._now:
+            self._now = moment.astimezone(UTC)
+        await asyncio.sleep(0)
 
     def advance(self, delta: timedelta) -> datetime:
         """Move the clock forward and return the new time."""

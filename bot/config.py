@@ -16,6 +16,15 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from bot.paths import project_root
 
 TELEGRAM_API_URL = "https://api.telegram.org"
+# Telegram's overall limits on messages a second: free, and with paid broadcasts.
+FREE_MESSAGES_PER_SECOND = 30
+PAID_MESSAGES_PER_SECOND = 1000
+# Crowds are scheduled at this share of the limit: the limiter holds each permit a round trip
+# past its second (about 99 % of the nominal rate) and other messages share the limit, so a
+# schedule at the full rate would drift late by a few seconds over a large crowd.
+SCHEDULE_SHARE = 0.98
+# A tick plans and sends at most this far ahead of the next one (see ``Settings.ahead``).
+MAX_AHEAD = timedelta(minutes=1)
 
 
 class Settings(BaseSettings):
@@ -45,9 +54,12 @@ class Settings(BaseSettings):
     tick_seconds: float = 30.0
     # An evening prompt later than this (the bot was down) is skipped, not sent at midnight.
     catch_up_minutes: int = 180
-    # Keep under Telegram's limits (30 messages/s, 20/min per group). Turn off only for a
-    # self-hosted Bot API server or paid broadcasts (up to 1000 messages/s).
+    # Keep under Telegram's limits (30 messages/s, 1,000 paid ones, 20/min per group). Turn off
+    # only for a self-hosted Bot API server.
     rate_limit: bool = True
+    # Send evening prompts as paid broadcasts (``allow_paid_broadcast``): up to 1,000 a second
+    # instead of about 30, for Telegram Stars from the bot's balance (see the README).
+    paid_broadcast: bool = False
     send_concurrency: int = 32
     # Commands and button presses one chat may send in any minute; past it they are dropped,
     # with one "slow down" notice a minute. 0 turns the limit off.
@@ -101,3 +113,14 @@ class Settings(BaseSettings):
     def tick(self) -> timedelta:
         """The scheduler tick interval."""
         return timedelta(seconds=self.tick_seconds)
+
+    @property
+    def send_rate(self) -> float:
+        """Evening prompts a second a crowd's schedule is spread at, just under Telegram's limit."""
+        limit = PAID_MESSAGES_PER_SECOND if self.paid_broadcast else FREE_MESSAGES_PER_SECOND
+        return limit * SCHEDULE_SHARE
+
+    @property
+    def ahead(self) -> timedelta:
+        """How far ahead a tick plans and sends: until the next tick, at most a minute."""
+        return min(self.tick, MAX_AHEAD)

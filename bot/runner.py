@@ -54,6 +54,8 @@ class BotRunner:
             lease=timedelta(seconds=settings.send_lease_seconds),
             send_timeout=settings.telegram_timeout,
             rate_limited=settings.rate_limit,
+            paid=settings.paid_broadcast,
+            follow=settings.ahead,
         )
         self.evening = EveningJob(services, self.sender)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ class EveningJob:
         """Plan every due chat (in batches), then send every due run."""
         started, metrics = time.perf_counter(), self.services.metrics
         total = await self.plan_due()
-        sent = await self.sender.send_due()
+        sent = await self.send_due(total)
         bot = self.sender.bot
         # Smaller duties after the prompts, each claimed atomically so replicas share them.
         metrics.nudged(await send_nudges(self.services, bot))
@@ -78,3 +79,20 @@ class EveningJob:
         self.services.metrics.census(
             active_chats=counted.active_chats, runs_waiting=counted.runs_waiting
         )
+
+    async def send_due(self, planned: PlanResult) -> SendResult:
+        """Send what is due (the second half), planning on every ``TICK_SECONDS`` meanwhile.
+
+        A crowd's fan-out can take minutes, and the JobQueue skips the ticks that fall in it;
+        the next crowd must still be planned before its early start.
+        """
+        sending = asyncio.create_task(self.sender.send_due())
+        while True:
+            done, _ = await asyncio.wait({sending}, timeout=self.services.settings.tick_seconds)
+            if done:
+                return sending.result()
+            try:
+                planned.add(await self.plan_due())
+            except Exception:
+                # The sender carries on; the next tick plans again.
+                log.exception("planning during a long fan-out failed")

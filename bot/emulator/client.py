@@ -202,6 +202,7 @@ class EmulatorClient:
         group_per_minute: int = 20,
         private_per_second: int = 1,
         reset_stats: bool = False,
+        paid_per_second: int = 1000,
     ) -> dict[str, Any]:
         """Enable or disable rate limits; returns the stats."""
         body = {
@@ -209,6 +210,7 @@ class EmulatorClient:
             "global_per_second": global_per_second,
             "group_per_minute": group_per_minute,
             "private_per_second": private_per_second,
+            "paid_per_second": paid_per_second,
             "reset_stats": reset_stats,
         }
         result: dict[str, Any] = await self._request("POST", "/limits", body)

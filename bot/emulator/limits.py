@@ -23,6 +23,7 @@ class LimitStats:
     """What the bot achieved: sends and 429s, overall and per chat."""
 
     sends: int = 0
+    paid_sends: int = 0  # sent with allow_paid_broadcast
     throttled: int = 0
     sends_per_chat: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     throttled_per_chat: dict[int, int] = field(default_factory=lambda: defaultdict(int))
@@ -38,7 +39,11 @@ class LimitStats:
 
 
 class RateLimits:
-    """About 30 messages/s overall, 20/min into one group, 1/s into one private chat."""
+    """About 30 messages/s overall, 20/min into one group, 1/s into one private chat.
+
+    A message sent with ``allow_paid_broadcast`` counts against the paid ceiling (1,000/s)
+    instead of the free 30/s; the limits of its chat still apply.
+    """
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
@@ -46,36 +51,47 @@ class RateLimits:
         self.global_per_second = 30
         self.group_per_minute = 20
         self.private_per_second = 1
+        self.paid_per_second = 1000
         self.stats = LimitStats()
         self._global: deque[float] = deque()
+        self._paid: deque[float] = deque()
         self._chats: dict[int, deque[float]] = {}
 
     def enable(
-        self, global_per_second: int = 30, group_per_minute: int = 20, private_per_second: int = 1
+        self,
+        global_per_second: int = 30,
+        group_per_minute: int = 20,
+        private_per_second: int = 1,
+        paid_per_second: int = 1000,
     ) -> None:
         """Start answering 429 when a window is full."""
         self.enabled = True
         self.global_per_second = global_per_second
         self.group_per_minute = group_per_minute
         self.private_per_second = private_per_second
+        self.paid_per_second = paid_per_second
 
     def disable(self) -> None:
         """Stop limiting (stats keep counting)."""
         self.enabled = False
         self._global.clear()
+        self._paid.clear()
         self._chats.clear()
 
     def reset_stats(self) -> None:
         """Start counting afresh, e.g. before a benchmark run."""
         self.stats = LimitStats()
 
-    def check(self, chat_id: int, private: bool) -> None:
+    def check(self, chat_id: int, private: bool, paid: bool = False) -> None:
         """Raise a 429 if one more send into this chat would break a limit."""
         if not self.enabled:
             return
         now = self.clock()
         waits: list[float] = []
-        waits.append(_wait(self._global, now, 1.0, self.global_per_second))
+        if paid:
+            waits.append(_wait(self._paid, now, 1.0, self.paid_per_second))
+        else:
+            waits.append(_wait(self._global, now, 1.0, self.global_per_second))
         window, limit = (1.0, self.private_per_second) if private else (60.0, self.group_per_minute)
         waits.append(_wait(self._chats.setdefault(chat_id, deque()), now, window, limit))
         wait = max(waits)
@@ -87,17 +103,18 @@ class RateLimits:
                 429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}
             )
 
-    def record(self, chat_id: int) -> None:
+    def record(self, chat_id: int, paid: bool = False) -> None:
         """Count a successful send."""
         now = self.clock()
         stats = self.stats
         stats.sends += 1
+        stats.paid_sends += paid
         stats.sends_per_chat[chat_id] += 1
         if stats.first_send is None:
             stats.first_send = now
         stats.last_send = now
         if self.enabled:
-            self._global.append(now)
+            (self._paid if paid else self._global).append(now)
             self._chats.setdefault(chat_id, deque()).append(now)
 
 

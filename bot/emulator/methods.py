@@ -72,7 +72,8 @@ def send_message(world: World, p: dict[str, Any]) -> Any:
     text, entities = message_text(p)
     reply = reply_target(world, state, p)
     markup = inline_markup(p.get("reply_markup"))
-    world.limits.check(state.id, state.is_private)
+    paid = opt_bool(p, "allow_paid_broadcast")  # counted against the paid ceiling
+    world.limits.check(state.id, state.is_private, paid)
     message = world.store(
         state,
         from_user=world.bot,
@@ -81,7 +82,7 @@ def send_message(world: World, p: dict[str, Any]) -> Any:
         reply_to_message=reply,
         reply_markup=markup,
     )
-    world.limits.record(state.id)
+    world.limits.record(state.id, paid)
     data = world.text_message_dict(state, message)
     world.remember_dict(state, message, data)
     return data

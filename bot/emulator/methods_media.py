@@ -58,7 +58,8 @@ def send_poll(world: World, p: dict[str, Any]) -> Any:
     correct = _correct_options(p, len(options))
     reply = reply_target(world, state, p)
     markup = inline_markup(p.get("reply_markup"))
-    world.limits.check(state.id, state.is_private)
+    paid = opt_bool(p, "allow_paid_broadcast")  # counted against the paid ceiling
+    world.limits.check(state.id, state.is_private, paid)
     poll = PollState(
         id=str(5_300_000_000_000_000_000 + world.next_id()),
         chat_id=state.id,
@@ -76,7 +77,7 @@ def send_poll(world: World, p: dict[str, Any]) -> Any:
     message = world.store(
         state, from_user=world.bot, poll=poll.to_poll(), reply_to_message=reply, reply_markup=markup
     )
-    world.limits.record(state.id)
+    world.limits.record(state.id, paid)
     return message.to_dict()
 
 
@@ -141,7 +142,8 @@ def send_document(world: World, p: dict[str, Any]) -> Any:
         entities = found or None
     reply = reply_target(world, state, p)
     markup = inline_markup(p.get("reply_markup"))
-    world.limits.check(state.id, state.is_private)
+    paid = opt_bool(p, "allow_paid_broadcast")  # counted against the paid ceiling
+    world.limits.check(state.id, state.is_private, paid)
     document = Document(
         file_id=stored.file_id,
         file_unique_id=stored.file_unique_id,
@@ -159,7 +161,7 @@ def send_document(world: World, p: dict[str, Any]) -> Any:
         reply_markup=markup,
     )
     world.sent_documents.append((state.id, stored.file_id))
-    world.limits.record(state.id)
+    world.limits.record(state.id, paid)
     return message.to_dict()
 
 

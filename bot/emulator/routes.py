@@ -196,6 +196,7 @@ async def _limits(emu: Emulator, request: web.Request, body: Body) -> Any:
                 int(body.get("global_per_second", 30)),
                 int(body.get("group_per_minute", 20)),
                 int(body.get("private_per_second", 1)),
+                int(body.get("paid_per_second", 1000)),
             )
         else:
             emu.limits.disable()
@@ -205,6 +206,7 @@ async def _limits(emu: Emulator, request: web.Request, body: Body) -> Any:
     return {
         "enabled": emu.limits.enabled,
         "sends": stats.sends,
+        "paid_sends": stats.paid_sends,
         "throttled": stats.throttled,
         "sends_per_chat": {str(k): v for k, v in stats.sends_per_chat.items()},
         "throttled_per_chat": {str(k): v for k, v in stats.throttled_per_chat.items()},

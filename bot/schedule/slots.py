@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 EVERY_DAY = 0b1111111  # bit 0 is Monday
@@ -51,6 +52,9 @@ def runs_on(day: date, days_mask: int) -> bool:
     return bool(days_mask & (1 << day.weekday()))
 
 
+# Pure, so remembered: the chats of a crowd share their zone, time and days, and planning
+# 10,000 of them at once then works out a handful of slots instead of 20,000.
+@lru_cache(maxsize=4096)
 def next_slot(
     after: datetime,
     *,

@@ -715,6 +715,24 @@ async def test_the_global_limit_spans_chats_and_private_chats_allow_one_per_seco
         await bot.send_message(chats[2].id, "third in a second overall")
 
 
+@pytest.mark.filterwarnings(_RETRY_AFTER_IS_INT)
+async def test_paid_broadcasts_have_a_ceiling_of_their_own_apart_from_the_free_limit(
+    emu: Emulator, bot: Bot
+) -> None:
+    users = [emu.create_user(f"U{n}") for n in range(5)]
+    chats = [emu.private_chat(u, started=True) for u in users]
+    emu.limits.enable(global_per_second=1, paid_per_second=3)
+    await bot.send_message(chats[0].id, "free")
+    with pytest.raises(RetryAfter):
+        await bot.send_message(chats[1].id, "free, one too many")
+    for chat in chats[1:4]:
+        await bot.send_message(chat.id, "paid", allow_paid_broadcast=True)
+    with pytest.raises(RetryAfter):
+        await bot.send_message(chats[4].id, "paid, one too many", allow_paid_broadcast=True)
+    assert emu.limits.stats.sends == 4
+    assert emu.limits.stats.paid_sends == 3
+
+
 async def test_injected_failures_forbids_and_slow_answers(
     emu: Emulator, bot: Bot, couple: tuple[User, User, Chat]
 ) -> None:

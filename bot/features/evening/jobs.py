@@ -15,6 +15,10 @@ write takes all that arrived meanwhile), so only the messages in flight or just 
 moment of the kill can be doubled; they are among those counted as ``recovered``. A run whose
 lease would run out before its answer could be recorded is handed back unsent, so a slow
 sender never races the one that takes over from it.
+
+Each run has its moment in its crowd's schedule (``not_before``, set by the planner): the
+sender claims runs a moment ahead (``CLAIM_AHEAD``), sends each at its moment, and, while runs
+come due before the next tick (``follow``), waits for them instead of leaving them a whole tick.
 """
 
 from __future__ import annotations
@@ -52,6 +56,12 @@ log = logging.getLogger(__name__)
 
 WRITE_ATTEMPTS = 3
 LINGER = 0.02  # seconds the writer waits for more outcomes before a write
+# Runs are claimed this far ahead of their moment, so a batch is ready when its time comes.
+CLAIM_AHEAD = timedelta(seconds=2)
+# A send waits for its moment only when that is at least this far off (no sleeps of a tick).
+PUNCTUAL = timedelta(milliseconds=20)
+# The shortest wait for the next run, so a run another sender holds never makes us spin.
+IDLE = timedelta(milliseconds=50)
 
 
 @dataclass
@@ -76,6 +86,10 @@ class _Job:
     def chat_id(self) -> int:
         return self.prepared.claim.chat_id
 
+    @property
+    def not_before(self) -> datetime:
+        return self.prepared.claim.not_before
+
 
 class Sender:
     """Posts due runs; several senders (processes) may run against one database."""
@@ -90,6 +104,8 @@ class Sender:
         lease: timedelta = timedelta(minutes=2),
         send_timeout: float = 10.0,
         rate_limited: bool = True,
+        paid: bool = False,
+        follow: timedelta = timedelta(0),
     ) -> None:
         self.services = services
         self.bot = bot
@@ -103,12 +119,19 @@ class Sender:
         self._keyboards: dict[tuple[Mode | None, bool, str], Any] = {}
         self._rendered: dict[str, str] = {}  # library entry id -> its message, this pass
         self._stopping = False
+        self._stopped = asyncio.Event()  # wakes a sender waiting for its next run
         # With PTB's rate limiter on, 429s come back to us instead of being retried in place.
         self._send_kwargs: dict[str, Any] = {"rate_limit_args": NO_RETRIES} if rate_limited else {}
+        if paid:
+            # Telegram's paid ceiling (1,000 a second) instead of ~30, for Stars: PAID_BROADCAST.
+            self._send_kwargs["allow_paid_broadcast"] = True
+        # A pass keeps sending runs due this long after it began (until the next tick).
+        self.follow = follow
 
     def stop(self) -> None:
         """Stop claiming; runs already claimed but not yet sent are handed back."""
         self._stopping = True
+        self._stopped.set()
 
     async def send_due(self) -> SendResult:
         """Send everything due now, until nothing is left or we are stopping.
@@ -136,6 +159,7 @@ class Sender:
                 self._slots.release()
             recorder.add(job, outcome)
 
+        follow_until = self.services.clock.now() + self.follow
         claiming: asyncio.Task[list[_Job]] | None = asyncio.create_task(self._claim())
         try:
             while claiming is not None:
@@ -147,26 +171,36 @@ class Sender:
                         recorder.add(job, Sent("released"))
                     break
                 if not jobs:
-                    if not sending and recorder.drained:
+                    if sending or not recorder.drained:
+                        # Outcomes still coming in may put runs back for now (a migrated
+                        # group): let them land, then look once more.
+                        if sending:
+                            await asyncio.wait(sending)
+                        await recorder.flush()
+                    elif not await self._wait_for_next(follow_until):
                         break
-                    # Outcomes still coming in may put runs back for now (a migrated group):
-                    # let them land, then look once more.
-                    if sending:
-                        await asyncio.wait(sending)
-                    await recorder.flush()
                     claiming = asyncio.create_task(self._claim())
                     continue
-                # Claim and prepare the next batch while this one goes out.
-                claiming = asyncio.create_task(self._claim())
-                for job in jobs:
+                # Claim and prepare the next batch while this one goes out: at once when a full
+                # batch says more are due already, else halfway through this one (a crowd's
+                # schedule then takes a claim a second or so, not one a message, and the next
+                # batch is ready before this one ends).
+                full = len(jobs) >= self.batch
+                claiming = asyncio.create_task(self._claim()) if full else None
+                for index, job in enumerate(jobs):
                     await self._slots.acquire()
                     if recorder.failed:
                         # The rest of the batch stays claimed, unsent, until its lease ends.
                         self._slots.release()
                         break
+                    await self._wait_for(job.not_before)
+                    if claiming is None and index >= len(jobs) // 2:
+                        claiming = asyncio.create_task(self._claim())
                     task = asyncio.create_task(send(job))
                     sending.add(task)
                     task.add_done_callback(sending.discard)
+                if claiming is None:
+                    claiming = asyncio.create_task(self._claim())
         finally:
             if sending:
                 await asyncio.wait(sending)
@@ -180,13 +214,36 @@ class Sender:
         self._report(result)
         return result
 
+    async def _sleep_until(self, moment: datetime) -> None:
+        """Wait for ``moment`` on the services' clock, or until we are stopping."""
+        sleep = asyncio.ensure_future(self.services.clock.sleep_until(moment))
+        stopped = asyncio.ensure_future(self._stopped.wait())
+        await asyncio.wait({sleep, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        sleep.cancel()
+        stopped.cancel()
+
+    async def _wait_for(self, moment: datetime) -> None:
+        """Hold a send until its moment in the crowd's schedule."""
+        if moment - self.services.clock.now() >= PUNCTUAL and not self._stopping:
+            await self._sleep_until(moment)
+
+    async def _wait_for_next(self, until: datetime) -> bool:
+        """Wait until the next pending run can be claimed, if it is due by ``until``."""
+        if self._stopping:
+            return False
+        due = await service.next_due(self.services)
+        if due is None or due > until:
+            return False
+        await self._sleep_until(max(due - CLAIM_AHEAD, self.services.clock.now() + IDLE))
+        return not self._stopping
+
     async def _claim(self) -> list[_Job]:
-        """Take the next batch of due runs and get each one's message ready."""
+        """Take the next batch of runs due now or in a moment, and get each one's message ready."""
         if self._stopping:
             return []
         now = self.services.clock.now()
         claimed = await service.claim(
-            self.services, owner=self.owner, lease=self.lease, limit=self.batch
+            self.services, owner=self.owner, lease=self.lease, limit=self.batch, ahead=CLAIM_AHEAD
         )
         if not claimed:
             return []
@@ -219,7 +276,7 @@ class Sender:
             )
         except TelegramError as exc:
             return self._failed(job.chat_id, classify(exc), exc)
-        return Sent("sent", message_id=message.message_id)
+        return Sent("sent", message_id=message.message_id, at=self.services.clock.now())
 
     def _rendered_post(
         self, entry: Prompt | Exercise, *, apart: bool = False, private_mode: str = "on"

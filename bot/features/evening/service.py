@@ -8,7 +8,7 @@ back what Telegram answered; recording it is the third use case.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,14 +19,18 @@ from bot.features.evening import queries as runs
 from bot.features.evening.queries import Claimed
 from bot.features.evening.rules import (
     FAILED,
+    MAX_EARLY,
     MAYBE_SENT,
     PENDING,
     SENT,
     SKIPPED,
     NewRun,
+    crowd_order,
+    lead,
     next_look,
     retry_at,
     run_for,
+    send_times,
 )
 from bot.features.exercise import service as exercise
 from bot.features.exercise.service import EveningSlot
@@ -55,22 +59,35 @@ class PlanResult:
         """How many due chats were looked at."""
         return self.planned + self.skipped_late + self.already_planned
 
+    def add(self, other: PlanResult) -> None:
+        """Count another pass in."""
+        self.planned += other.planned
+        self.skipped_late += other.skipped_late
+        self.already_planned += other.already_planned
+
 
 async def plan(
-    session: Session, now: datetime, *, catch_up: timedelta, limit: int = 2000
+    session: Session,
+    now: datetime,
+    due_at: datetime,
+    schedule: Mapping[int, datetime],
+    *,
+    catch_up: timedelta,
 ) -> PlanResult:
-    """Create runs for chats whose slot has come; move each chat on to its next slot.
+    """Create runs for chats of the crowd due at ``due_at``; move each chat on to its next slot.
 
-    A slot more than ``catch_up`` late (the bot was down) is recorded as skipped rather than
-    sent at an odd hour. The run's (chat, local date) key is unique, so two replicas planning
-    at once, or a restart mid-pass, cannot create a second prompt for the same evening.
+    ``schedule`` gives each chat of this batch its moment in the crowd's schedule. A slot more
+    than ``catch_up`` late (the bot was down) is recorded as skipped rather than sent at an odd
+    hour. The run's (chat, local date) key is unique, so two replicas planning at once, or a
+    restart mid-pass, cannot create a second prompt for the same evening.
     """
     result = PlanResult()
-    chats = await runs.due_chats(session, now, limit)
+    chats = await runs.lock_crowd(session, due_at, list(schedule))
     planned: list[NewRun] = []
     for chat in chats:
-        assert chat.next_send_at is not None
-        planned.append(run_for(chat.id, chat.next_send_at, chat.next_slot_date, now, catch_up))
+        planned.append(
+            run_for(chat.id, due_at, chat.next_slot_date, now, catch_up, schedule[chat.id])
+        )
     # One statement for the whole batch: a round trip per chat made planning 10,000 due chats
     # take seconds.
     inserted = await runs.add_runs(session, planned)
@@ -87,10 +104,7 @@ async def plan(
         if chat.paused and chat.paused_until is not None and chat.paused_until <= now:
             chat.paused, chat.paused_until = False, None
         reschedule(chat, next_look(run.due_at, now, catch_up))
-    if result.skipped_late:
-        log.warning(
-            "skipped %d evening prompts that were over %s late", result.skipped_late, catch_up
-        )
+    await runs.move_on(session, chats)
     return result
 
 
@@ -99,20 +113,53 @@ MAX_PLAN_PASSES = 50
 
 
 async def plan_due(services: Services) -> PlanResult:
-    """Turn every due chat into a run, batch by batch, one transaction a batch."""
-    catch_up = timedelta(minutes=services.settings.catch_up_minutes)
+    """Plan every crowd whose sending starts before the next tick, batch by batch.
+
+    A crowd is the chats whose slot falls on one moment. Sending one takes N/R seconds at
+    Telegram's rate R, so it starts N/(2R) early (``rules.lead``) and the chosen moment falls in
+    its middle. It is planned a tick or two before that start (``Settings.ahead``), in the
+    order it is sent (``rules.crowd_order``), one transaction a batch.
+    """
+    settings = services.settings
+    catch_up = timedelta(minutes=settings.catch_up_minutes)
+    rate, ahead = settings.send_rate, settings.ahead
     total = PlanResult()
     # A chat back from downtime may owe a skipped slot and then a current one: a few passes
     # settle it. Bounded, so a bug can never spin the tick.
     for _ in range(MAX_PLAN_PASSES):
+        now = services.clock.now()
+        # A tick early: a crowd of thousands takes a moment to plan, and the next tick may
+        # come just before its first send.
+        horizon = now + 2 * ahead
         async with services.transaction() as session:
-            result = await plan(session, services.clock.now(), catch_up=catch_up, limit=PLAN_BATCH)
-        total.planned += result.planned
-        total.skipped_late += result.skipped_late
-        total.already_planned += result.already_planned
-        if result.chats == 0:
+            found = await runs.crowds(session, horizon + MAX_EARLY)
+        ready = [due for due, count in found if due - lead(count, rate) <= horizon]
+        passed = PlanResult()
+        for due_at in ready:
+            passed.add(await _plan_crowd(services, now, due_at, rate, catch_up))
+        total.add(passed)
+        if passed.chats == 0:
             break
+    if total.skipped_late:
+        log.warning(
+            "skipped %d evening prompts that were over %s late", total.skipped_late, catch_up
+        )
     return total
+
+
+async def _plan_crowd(
+    services: Services, now: datetime, due_at: datetime, rate: float, catch_up: timedelta
+) -> PlanResult:
+    """Plan the chats due at ``due_at``: each gets its moment in the crowd's schedule."""
+    async with services.transaction() as session:
+        order = crowd_order(await runs.crowd_ids(session, due_at), due_at)
+    moments = send_times(due_at, len(order), rate)
+    result = PlanResult()
+    for start in range(0, len(order), PLAN_BATCH):
+        batch = dict(zip(order[start : start + PLAN_BATCH], moments[start:], strict=False))
+        async with services.transaction() as session:
+            result.add(await plan(session, now, due_at, batch, catch_up=catch_up))
+    return result
 
 
 @dataclass(frozen=True)
@@ -140,14 +187,29 @@ class Sent:
     delay: float = 0.0
     new_chat_id: int | None = None
     reason: str | None = None
+    at: datetime | None = None  # when Telegram took it: the post's time, for answers and nudges
 
 
-async def claim(services: Services, *, owner: str, lease: timedelta, limit: int) -> list[Claimed]:
-    """Atomically take up to ``limit`` due runs (and sends whose lease expired)."""
+async def claim(
+    services: Services,
+    *,
+    owner: str,
+    lease: timedelta,
+    limit: int,
+    ahead: timedelta = timedelta(0),
+) -> list[Claimed]:
+    """Atomically take up to ``limit`` runs due within ``ahead`` (and sends whose lease expired)."""
+    now = services.clock.now()
     async with services.transaction() as session:
         return await runs.claim_runs(
-            session, services.clock.now(), owner=owner, lease=lease, limit=limit
+            session, now, owner=owner, lease=lease, limit=limit, until=now + ahead
         )
+
+
+async def next_due(services: Services) -> datetime | None:
+    """When the next pending run is to be sent (None when none is)."""
+    async with services.transaction() as session:
+        return await runs.next_pending(session)
 
 
 async def prepare(services: Services, claimed: Sequence[Claimed]) -> list[Prepared]:
@@ -220,10 +282,14 @@ async def record(services: Services, done: Sequence[tuple[Prepared, Sent]], owne
                 continue
             change: dict[str, Any] = {"id": item.id, "lease_owner": None, "lease_until": None}
             if outcome.kind == "sent":
-                change.update(status=SENT, message_id=outcome.message_id, sent_at=now)
+                # The moment it went out, not this write's: answers and nudges count from it.
+                sent_at = outcome.at or now
+                change.update(status=SENT, message_id=outcome.message_id, sent_at=sent_at)
                 chat = chats.get(item.chat_id)
                 if chat is not None:
-                    change.update(_record_post(session, chat, job, outcome.message_id or 0, now))
+                    change.update(
+                        _record_post(session, chat, job, outcome.message_id or 0, sent_at)
+                    )
             elif outcome.kind == "in_recap":
                 change.update(status=SKIPPED, reason="in_recap", kind="activity")
             elif outcome.kind == "rest":
