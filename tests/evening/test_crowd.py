@@ -42,6 +42,8 @@ async def seed_crowd(
             "send_minute": minute if minute >= 0 else local.hour * 60 + local.minute,
             "next_send_at": due_at,
             "next_slot_date": local.date(),
+            # No weekly recap: a quiet Sunday's offer would ride in it instead of a prompt.
+            "recap_enabled": False,
         }
         for group in groups
     ]
