@@ -167,6 +167,15 @@ def _talk_kinds(kinds: Iterable[Kind | str]) -> frozenset[Kind]:
 def _pool(
     library: Library, kinds: frozenset[Kind], prefs: Preferences, category: str | None
 ) -> list[Talk]:
+    """The entries these choices allow, sorted by id; worked out once per library and choices
+    (at a crowd's 10,000 picks, filtering the library each time was most of the planner's CPU)."""
+    key = ("pool", kinds, prefs, category)
+    return library.memo(key, lambda: _filtered(library, kinds, prefs, category))
+
+
+def _filtered(
+    library: Library, kinds: frozenset[Kind], prefs: Preferences, category: str | None
+) -> list[Talk]:
     entries: list[Talk] = []
     if Kind.PROMPT in kinds:
         entries.extend(library.prompts)

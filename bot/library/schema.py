@@ -8,10 +8,10 @@ to the templates in ``prompts/en/validator.yaml``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Annotated, Any, ClassVar, NamedTuple, TypeVar
+from typing import Annotated, Any, ClassVar, NamedTuple, TypeVar, cast
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainValidator
 from pydantic_core import PydanticCustomError
@@ -234,10 +234,23 @@ class Library:
     exercises: tuple[Exercise, ...] = ()
     activities: tuple[Activity, ...] = ()
     _index: dict[str, Entry] = field(init=False, repr=False, compare=False)
+    _memo: dict[Hashable, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         index = {e.id: e for e in (*self.prompts, *self.exercises, *self.activities)}
         object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "_memo", {})
+
+    def memo(self, key: Hashable, build: Callable[[], T]) -> T:
+        """A value derived from this library alone, built once per ``key``.
+
+        A library never changes once loaded (a reload makes a new one), so whatever is worked
+        out from it, such as the candidates for one set of a couple's choices, can be kept.
+        The keys are few (a few hundred at most: kinds x choices), so nothing is ever evicted.
+        """
+        if key not in self._memo:
+            self._memo[key] = build()
+        return cast(T, self._memo[key])
 
     def get(self, entry_id: str) -> Entry | None:
         """Find an entry of any kind by its id."""
