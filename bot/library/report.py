@@ -21,7 +21,7 @@ from bot.library.schema import (
     Talk,
     category_name,
 )
-from bot.library.similarity import near_duplicates
+from bot.library.similarity import THRESHOLD, near_duplicates
 from bot.paths import project_root
 from bot.texts import Texts
 
@@ -133,8 +133,8 @@ def summary(library: Library, texts: Texts, file: str = "exercises.yaml") -> str
 
 
 def warnings(library: Library, texts: Texts) -> list[str]:
-    """Entries that read alike; worth a look, but not an error."""
-    return [
+    """Entries that read alike; worth a look, but not an error. With none, one line says so."""
+    found = [
         texts.render(
             "validator.summary.near_duplicate",
             kind=texts.render(f"validator.kinds.{pair.kind.value}"),
@@ -144,6 +144,7 @@ def warnings(library: Library, texts: Texts) -> list[str]:
         )
         for pair in near_duplicates(library)
     ]
+    return found or [texts.render("validator.summary.no_near_duplicates", threshold=THRESHOLD)]
 
 
 def validate_command(path: Path | None, texts: Texts) -> tuple[int, str]:
