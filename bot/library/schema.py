@@ -206,6 +206,19 @@ class Activity(_Entry):
 
 
 Talk = Prompt | Exercise
+
+
+def mode_of(entry: Talk) -> Mode | None:
+    """How a prompt asks to be answered; a guided exercise has no mode."""
+    return entry.mode if isinstance(entry, Prompt) else None
+
+
+def done_together(entry: Talk) -> bool:
+    """Whether the entry is done rather than talked about: a ``do`` prompt, a guided exercise.
+    It is closed with "Done", and has nothing to answer privately."""
+    return isinstance(entry, Exercise) or entry.mode == Mode.DO
+
+
 Entry = Prompt | Exercise | Activity
 MODELS: dict[Kind, type[Prompt] | type[Exercise] | type[Activity]] = {
     Kind.PROMPT: Prompt,

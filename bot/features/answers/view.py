@@ -14,13 +14,8 @@ from bot.kernel.telegram.posts import (
     with_private_button,
 )
 from bot.library.render import entry_text, exercise_evening_text, follow_up_text
-from bot.library.schema import Exercise, Mode, Prompt
+from bot.library.schema import Exercise, Prompt, done_together, mode_of
 from bot.texts import Texts
-
-
-def done_together(entry: Prompt | Exercise) -> bool:
-    """Whether the entry is done rather than talked about: a ``do`` prompt, a guided exercise."""
-    return isinstance(entry, Exercise) or entry.mode == Mode.DO
 
 
 def status_block(texts: Texts, state: AnswerState, entry: Prompt | Exercise) -> str:
@@ -52,7 +47,7 @@ def answered_post(
     closed = state.together if state.kind == "evening" else state.done
     status = status_block(texts, state, entry)
     after = follow_up_text(texts, entry) if state.together else ""
-    mode = entry.mode if isinstance(entry, Prompt) else None
+    mode = mode_of(entry)
     if state.kind == "evening" and isinstance(entry, Exercise):
         text = exercise_evening_text(texts, entry, closed=closed)
         return text + status, None if closed else exercise_evening_keyboard(texts)

@@ -43,14 +43,13 @@ from bot.kernel.db.engine import DatabaseBusy
 from bot.kernel.services import Services
 from bot.kernel.telegram.outcomes import Classified, Outcome, classify
 from bot.kernel.telegram.posts import (
-    PRIVATE_MODES,
     evening_keyboard,
     exercise_evening_keyboard,
     with_private_button,
 )
 from bot.kernel.telegram.ratelimit import NO_RETRIES
 from bot.library.render import entry_text, exercise_evening_text
-from bot.library.schema import Exercise, Mode, Prompt
+from bot.library.schema import Exercise, Mode, Prompt, done_together
 
 log = logging.getLogger(__name__)
 
@@ -292,15 +291,13 @@ class Sender:
             return rendered, exercise_evening_keyboard(texts)
         if rendered is None:
             rendered = self._rendered[entry.id] = entry_text(texts, entry)
-        if private_mode not in PRIVATE_MODES:
-            private_mode = "on"
         key = (entry.mode, apart, private_mode)
         keyboard = self._keyboards.get(key)
         if keyboard is None:
             plain = evening_keyboard(texts, entry.mode, apart=apart)
-            together = entry.mode == Mode.DO
+            together = done_together(entry)
             keyboard = with_private_button(plain, texts, private_mode, done_together=together)
-            keyboard = self._keyboards[key] = keyboard or plain
+            self._keyboards[key] = keyboard
         return rendered, keyboard
 
     @staticmethod

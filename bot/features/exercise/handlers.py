@@ -3,7 +3,7 @@ evenings: /exercises and the "Start" / "Next step" buttons of tonight's exercise
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.features.exercise import rules, service
 from bot.features.exercise.view import evenings_answer, step_post
@@ -19,18 +19,17 @@ from bot.kernel.telegram.posts import (
     with_private_button,
 )
 from bot.library.render import entry_text, follow_up_text
-from bot.library.schema import Exercise, Mode, Prompt
+from bot.library.schema import Exercise, Mode, Prompt, done_together, mode_of
 from bot.schedule.parse import Problem
 from bot.schedule.words import problem_text
 
 
-def _mode(entry: Prompt | Exercise) -> Mode | None:
-    return entry.mode if isinstance(entry, Prompt) else None
-
-
-def _together(entry: Prompt | Exercise) -> bool:
-    """Done together rather than answered: no "Answer privately" button."""
-    return isinstance(entry, Exercise) or entry.mode == Mode.DO
+async def _keyboard(ctx: Ctx, chat_id: int, entry: Prompt | Exercise) -> InlineKeyboardMarkup:
+    """An /exercise post's buttons: by the entry's mode, with the chat's /private row."""
+    texts = ctx.services.texts
+    private_mode = await private_answers.mode_of(ctx.services, chat_id)
+    plain = on_demand_keyboard(texts, mode_of(entry))
+    return with_private_button(plain, texts, private_mode, done_together=done_together(entry))
 
 
 async def on_exercise(update: Update, ctx: Ctx) -> None:
@@ -55,13 +54,10 @@ async def on_exercise(update: Update, ctx: Ctx) -> None:
         return
     entry = chosen.entry
     assert isinstance(entry, Prompt | Exercise)
-    mode = await private_answers.mode_of(ctx.services, message.chat.id)
     posted = await ctx.bot.send_message(
         message.chat.id,
         entry_text(texts, entry),
-        reply_markup=with_private_button(
-            on_demand_keyboard(texts, _mode(entry)), texts, mode, done_together=_together(entry)
-        ),
+        reply_markup=await _keyboard(ctx, message.chat.id, entry),
     )
     await service.record(ctx.services, message.chat.id, chosen, posted.message_id, category)
 
@@ -86,7 +82,7 @@ async def on_exercise_button(update: Update, ctx: Ctx) -> None:
         )
         if pressed.first and pressed.entry is not None:
             entry = pressed.entry
-            line = "exercise.talked_line" if _mode(entry) == Mode.TALK else "exercise.done_line"
+            line = "exercise.talked_line" if mode_of(entry) == Mode.TALK else "exercise.done_line"
             done = (
                 entry_text(texts, entry)
                 + "\n\n"
@@ -98,13 +94,7 @@ async def on_exercise_button(update: Update, ctx: Ctx) -> None:
         await query.answer(texts.render(pressed.limited.key))
     elif pressed.entry is not None:
         await query.answer()
-        mode = await private_answers.mode_of(ctx.services, query.message.chat.id)
-        keyboard = with_private_button(
-            on_demand_keyboard(texts, _mode(pressed.entry)),
-            texts,
-            mode,
-            done_together=_together(pressed.entry),
-        )
+        keyboard = await _keyboard(ctx, query.message.chat.id, pressed.entry)
         await edit_in_place(
             query.edit_message_text(entry_text(texts, pressed.entry), reply_markup=keyboard)
         )

@@ -29,7 +29,6 @@ STEP = re.compile(r"^exev:step:([1-9])$")  # an exercise has at most 8 steps
 # "Answer privately": the press opens the partner's private chat with the bot through a deep
 # link made for them and this post (see bot.features.private_answers).
 PRIVATELY = "privately"
-PRIVATE_MODES = ("on", "off", "only")
 
 
 def _button(texts: Texts, key: str, data: str) -> InlineKeyboardButton:
@@ -88,8 +87,8 @@ def step_of(data: str) -> int | None:
 
 
 def with_private_button(
-    markup: InlineKeyboardMarkup | None, texts: Texts, mode: str, *, done_together: bool = False
-) -> InlineKeyboardMarkup | None:
+    markup: InlineKeyboardMarkup, texts: Texts, mode: str, *, done_together: bool = False
+) -> InlineKeyboardMarkup:
     """A prompt's keyboard with the "Answer privately" row the chat's /private setting asks for.
 
     ``on``: below the other buttons; ``only``: first (the way to answer there); ``off``: none.
@@ -100,5 +99,5 @@ def with_private_button(
     if mode not in ("on", "only") or done_together:
         return markup
     row = [InlineKeyboardButton(texts.render("posts.button_privately"), callback_data=PRIVATELY)]
-    rows = [list(r) for r in markup.inline_keyboard] if markup is not None else []
+    rows = [list(r) for r in markup.inline_keyboard]
     return InlineKeyboardMarkup([row, *rows] if mode == "only" else [*rows, row])
