@@ -91,7 +91,7 @@ class Transcript:
         days = 0
         if self._first_day is not None and self._day is not None:
             days = (self._day - self._first_day).days + 1
-        line = self.texts.render("demo.finished", days=days, seconds=f"{seconds:.1f}")
+        line = self.texts.render("demo.finished", count=days, seconds=f"{seconds:.1f}")
         self.lines += ["", line]
 
     def text(self) -> str:

@@ -6,20 +6,36 @@ from a Python string literal. A key is the file's stem plus the dotted path insi
 Placeholders use ``str.format`` syntax (``{time}``); a template and the values passed to it must
 name exactly the same placeholders, so a typo fails loudly at start-up and in tests instead of
 reaching a couple's chat.
+
+A template that depends on a number is a mapping of CLDR plural categories (``one``, ``other``
+in English; ``one``, ``few``, ``many`` in Russian), chosen by the value named ``count``. The
+English YAML is the source; other languages are gettext catalogs over it
+(``bot.translations``), which build a :class:`Texts` with :meth:`Texts.translated`.
 """
 
 from __future__ import annotations
 
 import ast
+import functools
 import html
+import logging
 import string
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from babel import Locale
 
 from bot.paths import project_root
+
+
+logger = logging.getLogger(__name__)
+
+# CLDR's plural categories, in the order gettext catalogs list their forms.
+PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
+# The value that chooses a plural form.
+COUNT = "count"
 
 
 class TextError(Exception):
@@ -37,60 +53,165 @@ def _placeholders(template: str) -> frozenset[str]:
     return frozenset(names)
 
 
-def _flatten(prefix: str, node: object, out: dict[str, str], source: Path) -> None:
+def _is_plural(node: Mapping[object, object]) -> bool:
+    return (
+        "other" in node
+        and all(key in PLURAL_CATEGORIES for key in node)
+        and all(isinstance(value, str) for value in node.values())
+    )
+
+
+def _clean(text: str) -> str:
+    return text.strip("\n") if text.endswith("\n") else text
+
+
+def _flatten(
+    prefix: str,
+    node: object,
+    out: dict[str, str],
+    source: Path,
+    plurals: dict[str, tuple[str, ...]] | None = None,
+    categories: tuple[str, ...] = ("one", "other"),
+) -> None:
     if isinstance(node, str):
-        out[prefix] = node.strip("\n") if node.endswith("\n") else node
+        out[prefix] = _clean(node)
+    elif isinstance(node, Mapping) and plurals is not None and _is_plural(node):
+        extra = set(node) - set(categories)
+        if extra:
+            raise TextError(f"{source}: {prefix} has plural forms {sorted(extra)} this language lacks")
+        # A form the source leaves out reads like "other".
+        plurals[prefix] = tuple(_clean(str(node.get(c, node["other"]))) for c in categories)
     elif isinstance(node, Mapping):
         for key, value in node.items():
-            _flatten(f"{prefix}.{key}", value, out, source)
+            _flatten(f"{prefix}.{key}", value, out, source, plurals, categories)
     else:
         raise TextError(f"{source}: {prefix} must be text or a mapping, got {type(node).__name__}")
 
 
+@functools.cache
+def plural_categories(language: str) -> tuple[str, ...]:
+    """The CLDR plural categories a whole number can take in a language, in gettext's order:
+    ``one, other`` in English, ``one, few, many`` in Russian (its ``other`` is for fractions),
+    ``one, many, other`` in Spanish (``many``: a million and up). These are the forms, in this
+    order, of a gettext catalog's plural entries (Babel writes the same ``Plural-Forms``)."""
+    rule = Locale.parse(language, sep="-").plural_form
+    reached = {rule(n) for n in (*range(0, 1000), 1_000_000, 2_000_000)}
+    return tuple(c for c in PLURAL_CATEGORIES if c in reached)
+
+
+@functools.cache
+def plural_chooser(language: str) -> Callable[[int], int]:
+    """Which form (index into :func:`plural_categories`) a whole number takes, by CLDR."""
+    rule = Locale.parse(language, sep="-").plural_form
+    order = plural_categories(language)
+    return lambda n: order.index(rule(abs(n)))
+
+
 @dataclass(frozen=True)
 class Texts:
-    """An immutable set of named templates for one language."""
+    """An immutable set of named templates for one language.
+
+    ``plurals`` hold the forms of number-dependent templates, in :func:`plural_categories`
+    order; ``fallbacks`` name the keys a translation lacks (their English is used, and the first
+    use of each is logged once).
+    """
 
     language: str
     templates: Mapping[str, str]
+    plurals: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    fallbacks: frozenset[str] = frozenset()
+    _warned: set[str] = field(default_factory=set, repr=False, compare=False)
 
     @classmethod
     def load(cls, folder: Path | None = None, language: str = "en") -> Texts:
-        """Load every ``*.yaml`` file of ``folder/language``."""
+        """Load every ``*.yaml`` file of ``folder/language`` (the source language's templates)."""
         base = (folder or project_root() / "prompts") / language
         if not base.is_dir():
             raise TextError(f"no templates found in {base}")
         templates: dict[str, str] = {}
+        plurals: dict[str, tuple[str, ...]] = {}
+        categories = plural_categories(language)
         for path in sorted(base.glob("*.yaml")):
             try:
                 data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             except yaml.YAMLError as exc:
                 raise TextError(f"{path}: {exc}") from exc
-            _flatten(path.stem, data, templates, path)
-        for key, template in templates.items():
+            _flatten(path.stem, data, templates, path, plurals, categories)
+        texts = cls(language=language, templates=templates, plurals=plurals)
+        for key in texts.keys():
             try:
-                _placeholders(template)
+                texts.placeholders(key)
             except TextError as exc:
                 raise TextError(f"{key}: {exc}") from exc
-        return cls(language=language, templates=templates)
+        return texts
+
+    def translated(
+        self,
+        language: str,
+        templates: Mapping[str, str],
+        plurals: Mapping[str, tuple[str, ...]],
+    ) -> Texts:
+        """This language's words over these (source) ones: what ``templates`` and ``plurals``
+        lack stays in the source language and is listed in ``fallbacks``."""
+        merged = {key: templates.get(key, text) for key, text in self.templates.items()}
+        merged_plurals: dict[str, tuple[str, ...]] = {}
+        missing = {key for key in self.templates if key not in templates}
+        width = len(plural_categories(language))
+        for key, forms in self.plurals.items():
+            if key in plurals:
+                merged_plurals[key] = plurals[key]
+            else:
+                # The source's forms, spread over this language's categories by "other".
+                merged_plurals[key] = (forms[-1],) * width
+                missing.add(key)
+        return Texts(language, merged, merged_plurals, frozenset(missing))
+
+    def keys(self) -> Iterator[str]:
+        """Every template's key, plain and plural."""
+        yield from self.templates
+        yield from self.plurals
 
     def has(self, key: str) -> bool:
         """Tell whether a template exists."""
-        return key in self.templates
+        return key in self.templates or key in self.plurals
+
+    def is_plural(self, key: str) -> bool:
+        """Whether a template has plural forms (chosen by ``count``)."""
+        return key in self.plurals
+
+    def forms(self, key: str) -> tuple[str, ...]:
+        """A template's forms: one for a plain template, one per plural category otherwise."""
+        if key in self.plurals:
+            return self.plurals[key]
+        return (self._get(key),)
 
     def placeholders(self, key: str) -> frozenset[str]:
-        """Name the placeholders a template expects."""
+        """Name the placeholders a template expects (a plural template always expects count)."""
+        if key in self.plurals:
+            names = {COUNT}
+            for form in self.plurals[key]:
+                names |= _placeholders(form)
+            return frozenset(names)
         return _placeholders(self._get(key))
 
     def render(self, key: str, /, **values: object) -> str:
         """Fill a template; the values must match its placeholders exactly."""
-        template = self._get(key)
-        expected = _placeholders(template)
+        expected = self.placeholders(key)
         given = frozenset(values)
         if expected != given:
             missing = ", ".join(sorted(expected - given)) or "-"
             extra = ", ".join(sorted(given - expected)) or "-"
             raise TextError(f"{key}: missing values for {missing}; unexpected values {extra}")
+        if key in self.fallbacks and key not in self._warned:
+            self._warned.add(key)
+            logger.warning("no %s translation of %r yet: using the English", self.language, key)
+        if key in self.plurals:
+            count = values[COUNT]
+            if not isinstance(count, int):
+                raise TextError(f"{key}: count must be a whole number, got {count!r}")
+            template = self.plurals[key][plural_chooser(self.language)(count)]
+        else:
+            template = self.templates[key]
         return template.format(**values)
 
     def render_html(self, key: str, /, **values: object) -> str:

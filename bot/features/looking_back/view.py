@@ -71,7 +71,7 @@ def streak_text(texts: Texts, stats: Stats) -> str:
     if current >= 2:
         return texts.render("stats.streak_current", count=current, best=best)
     if best >= 2:
-        return texts.render("stats.streak_past", best=best)
+        return texts.render("stats.streak_past", count=best)
     return ""
 
 
@@ -105,7 +105,7 @@ def calendar_text(texts: Texts, calendar: Calendar, key: str = "stats.calendar")
         if count
     ]
     counts = texts.render("stats.calendar_joiner").join(parts)
-    return texts.render(key, weeks=CALENDAR_WEEKS, counts=counts)
+    return texts.render(key, count=CALENDAR_WEEKS, counts=counts)
 
 
 def stats_text(texts: Texts, stats: Stats, calendar: Calendar) -> str:
