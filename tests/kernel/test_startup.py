@@ -121,7 +121,7 @@ async def test_the_operator_reloads_the_library_and_a_broken_file_keeps_the_old_
     fixed = await bot.ask(chat, robin, "/reload")
 
     assert "kept the previous one" in broken
-    assert f"{shipped_prompt_count()} prompts" in fixed
+    assert f"prompts: {shipped_prompt_count()}" in fixed
     assert bot.services.library.current.get("app-laugh-trigger-2") is not None
 
 
