@@ -19,9 +19,11 @@ from bot.kernel.telegram.ordering import PerChatUpdateProcessor
 from bot.kernel.telegram.ratelimit import RateLimiter
 from bot.kernel.telegram.transport import AiohttpRequest
 from bot.library.holder import LibraryHolder
-from bot.library.loader import LibraryError
+from bot.library.loader import LibraryError, load_library
 from bot.library.schema import Library
 from bot.texts import TextError, Texts, check_references
+from bot.translations.catalog import CatalogError
+from bot.translations.languages import SOURCE, Languages, TranslationError
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +51,7 @@ class StartupError(Exception):
 def load_texts(settings: Settings) -> Texts:
     """Load the templates and check every one the code uses exists with the right placeholders."""
     try:
-        texts = Texts.load(settings.prompts_dir, settings.language)
+        texts = Texts.load(settings.prompts_dir, SOURCE)
     except TextError as exc:
         raise StartupError(str(exc)) from exc
     problems = check_references(texts)
@@ -58,32 +60,53 @@ def load_texts(settings: Settings) -> Texts:
     return texts
 
 
+@dataclass(frozen=True)
+class Content:
+    """The words and the library, in every language, loaded and checked."""
+
+    texts: Texts
+    library: Library
+    languages: Languages
+
+
+def load_content(settings: Settings) -> Content:
+    """Load and check the templates, the library and every language's catalogs.
+
+    A language whose placeholders or markup would break a message stops the start (a missing
+    translation does not: it falls back to English).
+    """
+    texts = load_texts(settings)
+    try:
+        library = load_library(settings.exercises_file, texts)
+    except LibraryError as exc:
+        # The same messages as `quality-time validate`, and no traceback.
+        raise StartupError("\n".join(exc.errors)) from None
+    try:
+        languages = Languages.load(texts, library, settings.prompts_dir, settings.language)
+    except (TranslationError, CatalogError) as exc:
+        raise StartupError(texts.render("cli.translations_broken", problems=str(exc))) from None
+    return Content(texts, library, languages)
+
+
 def build_services(
-    settings: Settings, *, clock: Clock | None = None, loaded: tuple[Texts, Library] | None = None
+    settings: Settings, *, clock: Clock | None = None, loaded: Content | None = None
 ) -> Services:
     """Create the engine, texts and library (no I/O to the network yet).
 
-    ``loaded``: templates and a library already loaded and checked from the settings' files
-    (tests start hundreds of bots on the same files); the bot gets a holder of its own, so a
-    reload stays its own.
+    ``loaded``: content already loaded and checked from the settings' files (tests start
+    hundreds of bots on the same files); the bot gets a library holder of its own, so a reload
+    stays its own.
     """
-    if loaded is None:
-        texts = load_texts(settings)
-        try:
-            library = LibraryHolder(settings.exercises_file, texts)
-        except LibraryError as exc:
-            # The same messages as `quality-time validate`, and no traceback.
-            raise StartupError("\n".join(exc.errors)) from None
-    else:
-        texts = loaded[0]
-        library = LibraryHolder(settings.exercises_file, texts, library=loaded[1])
+    content = loaded or load_content(settings)
+    library = LibraryHolder(settings.exercises_file, content.texts, library=content.library)
     engine = create_engine(settings.database_url)
     return Services(
         settings=settings,
         engine=engine,
         sessions=session_factory(engine),
-        texts=texts,
+        texts=content.texts,
         library=library,
+        languages=content.languages,
         clock=clock or SystemClock(),
     )
 

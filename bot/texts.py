@@ -29,7 +29,6 @@ from babel import Locale
 
 from bot.paths import project_root
 
-
 logger = logging.getLogger(__name__)
 
 # CLDR's plural categories, in the order gettext catalogs list their forms.
@@ -44,12 +43,12 @@ class TextError(Exception):
 
 def _placeholders(template: str) -> frozenset[str]:
     names: set[str] = set()
-    for _literal, field, _spec, _conv in string.Formatter().parse(template):
-        if field is None:
+    for _literal, name, _spec, _conv in string.Formatter().parse(template):
+        if name is None:
             continue
-        if field == "" or not field.isidentifier():
-            raise TextError(f"placeholder {{{field}}} must be a plain name")
-        names.add(field)
+        if name == "" or not name.isidentifier():
+            raise TextError(f"placeholder {{{name}}} must be a plain name")
+        names.add(name)
     return frozenset(names)
 
 
@@ -78,7 +77,9 @@ def _flatten(
     elif isinstance(node, Mapping) and plurals is not None and _is_plural(node):
         extra = set(node) - set(categories)
         if extra:
-            raise TextError(f"{source}: {prefix} has plural forms {sorted(extra)} this language lacks")
+            raise TextError(
+                f"{source}: {prefix} has plural forms {sorted(extra)} this language lacks"
+            )
         # A form the source leaves out reads like "other".
         plurals[prefix] = tuple(_clean(str(node.get(c, node["other"]))) for c in categories)
     elif isinstance(node, Mapping):
@@ -138,7 +139,7 @@ class Texts:
                 raise TextError(f"{path}: {exc}") from exc
             _flatten(path.stem, data, templates, path, plurals, categories)
         texts = cls(language=language, templates=templates, plurals=plurals)
-        for key in texts.keys():
+        for key in texts.all_keys():
             try:
                 texts.placeholders(key)
             except TextError as exc:
@@ -166,10 +167,9 @@ class Texts:
                 missing.add(key)
         return Texts(language, merged, merged_plurals, frozenset(missing))
 
-    def keys(self) -> Iterator[str]:
+    def all_keys(self) -> list[str]:
         """Every template's key, plain and plural."""
-        yield from self.templates
-        yield from self.plurals
+        return [*self.templates, *self.plurals]
 
     def has(self, key: str) -> bool:
         """Tell whether a template exists."""

@@ -28,18 +28,15 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Chat, Message, User
 
-from bot.app import build_services, load_texts
+from bot.app import Content, build_services, load_content
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.emulator import Emulator
 from bot.kernel.db.engine import create_engine, normalise_url, scratch_database
 from bot.kernel.db.migrate import upgrade
 from bot.kernel.services import Services
-from bot.library.loader import load_library
-from bot.library.schema import Library
 from bot.logs import setup_logging
 from bot.runner import BotRunner
-from bot.texts import Texts
 
 T = TypeVar("T")
 
@@ -100,17 +97,14 @@ def in_own_loop(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
 
 
 @cache
-def shipped_content(
-    prompts_dir: Path, language: str, exercises_file: Path
-) -> tuple[Texts, Library]:
+def shipped_content(prompts_dir: Path, language: str, exercises_file: Path) -> Content:
     """The shipped templates and library, loaded and checked once per session.
 
     Both are frozen, and loading them (YAML, plus a scan of the code for template references)
     takes most of a second: nearly every test starts a bot, so this was most of the suite.
     """
     settings = make_settings("sqlite+aiosqlite://", "http://127.0.0.1:1")
-    texts = load_texts(settings)
-    return texts, load_library(exercises_file, texts)
+    return load_content(settings)
 
 
 def services_for(settings: Settings, clock: ManualClock) -> Services:

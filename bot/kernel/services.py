@@ -16,8 +16,10 @@ from bot.kernel.db.engine import Engine, Session, SessionMaker
 from bot.kernel.db.members import Meeting, meet
 from bot.kernel.metrics import Metrics
 from bot.library.holder import LibraryHolder
+from bot.library.schema import Library
 from bot.pictures.cache import Pictures
 from bot.texts import Texts
+from bot.translations.languages import Languages
 
 __all__ = ["BotApp", "BotData", "Ctx", "Services", "Session"]
 
@@ -29,9 +31,12 @@ class Services:
     settings: Settings
     engine: Engine
     sessions: SessionMaker
+    # The source language's words (English): for the operator and the command line. A chat's
+    # words and library come from ``languages`` by the chat's language (:meth:`words_for`).
     texts: Texts
     library: LibraryHolder
     clock: Clock
+    languages: Languages
     # The operator's metrics, in a registry of this bot's own (bot.kernel.metrics).
     metrics: Metrics = field(default_factory=Metrics)
     # What features made with the services and must release with them (e.g. the answers'
@@ -42,6 +47,14 @@ class Services:
     on_stranger: Callable[[Actor], Awaitable[None]] | None = None
     # Rendered pictures (the evenings calendar), kept per chat and day in this process only.
     pictures: Pictures = field(default_factory=Pictures)
+
+    def words_for(self, language: str | None) -> Texts:
+        """The words of a chat's (or a person's) language; the default for an unknown one."""
+        return self.languages.texts(language)
+
+    def library_for(self, language: str | None) -> Library:
+        """The library in use, in a chat's language (same entries and ids, translated texts)."""
+        return self.languages.library(language, self.library.current)
 
     async def close(self) -> None:
         """Close the database connections (they open again if the bot starts again)."""

@@ -126,6 +126,6 @@ def test_a_step_press_is_shown_only_for_a_real_step_of_an_open_exercise_evening(
 
 
 def test_every_problem_exercises_names_has_a_template_with_those_placeholders() -> None:
-    texts = shipped_content(ROOT / "prompts", "en", ROOT / "exercises.yaml")[0]
+    texts = shipped_content(ROOT / "prompts", "en", ROOT / "exercises.yaml").texts
     for key, names in EVENINGS_PROBLEMS.items():
         assert texts.placeholders(key) == names

@@ -17,7 +17,7 @@ from bot.library.schema import Mode, Prompt
 from tests.conftest import ROOT, shipped_content
 from tests.small_library import PROMPT
 
-TEXTS = shipped_content(ROOT / "prompts", "en", ROOT / "exercises.yaml")[0]
+TEXTS = shipped_content(ROOT / "prompts", "en", ROOT / "exercises.yaml").texts
 
 
 def data(markup: InlineKeyboardMarkup) -> list[str]:
