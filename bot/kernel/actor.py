@@ -23,6 +23,10 @@ class Actor:
     name: str
     in_group: bool
     is_bot: bool = False
+    # The member's Telegram ``language_code`` ("es", "pt-br"), as their app reports it (None
+    # when Telegram does not say): a new group starts in its adder's language, a private chat
+    # follows its person's.
+    language_code: str | None = None
     # Asks Telegram whether the member is one of the group's admins; called only when a
     # service needs to know (a guest trying to change settings), since it costs a round trip.
     is_admin: Callable[[], Awaitable[bool]] = field(default=_never, compare=False, repr=False)

@@ -2,26 +2,61 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.kernel.actor import Actor
+from bot.kernel.db.chats import language_of
 from bot.kernel.db.engine import Engine, Session, SessionMaker
 from bot.kernel.db.members import Meeting, meet
 from bot.kernel.metrics import Metrics
 from bot.library.holder import LibraryHolder
-from bot.library.schema import Library
+from bot.library.schema import Activity, Exercise, Library, Prompt
 from bot.pictures.cache import Pictures
 from bot.texts import Texts
 from bot.translations.languages import Languages
 
-__all__ = ["BotApp", "BotData", "Ctx", "Services", "Session"]
+__all__ = ["BotApp", "BotData", "ChatLanguages", "Ctx", "Services", "Session"]
+
+E = TypeVar("E", bound=Prompt | Exercise | Activity)
+
+# How many chats' languages a process keeps at hand (the least recently met go first).
+KNOWN_LANGUAGES = 50_000
+
+
+class ChatLanguages:
+    """The languages of the chats this process met lately, so a reply that has no chat row at
+    hand (an error, a refused button, a flood notice) need not ask the database. Refreshed each
+    time a chat is met, so a change made by another process shows from the chat's next update."""
+
+    def __init__(self, size: int = KNOWN_LANGUAGES) -> None:
+        self.size = size
+        self._known: OrderedDict[int, str] = OrderedDict()
+
+    def get(self, chat_id: int) -> str | None:
+        """The chat's language, if this process knows it."""
+        language = self._known.get(chat_id)
+        if language is not None:
+            self._known.move_to_end(chat_id)
+        return language
+
+    def remember(self, chat_id: int, language: str) -> None:
+        """Note a chat's language (just read or just changed)."""
+        self._known[chat_id] = language
+        self._known.move_to_end(chat_id)
+        while len(self._known) > self.size:
+            self._known.popitem(last=False)
+
+    def forget(self, chat_id: int) -> None:
+        """Drop a chat (its data was deleted)."""
+        self._known.pop(chat_id, None)
 
 
 @dataclass
@@ -47,6 +82,8 @@ class Services:
     on_stranger: Callable[[Actor], Awaitable[None]] | None = None
     # Rendered pictures (the evenings calendar), kept per chat and day in this process only.
     pictures: Pictures = field(default_factory=Pictures)
+    # The chats' languages met lately (see :class:`ChatLanguages`).
+    chat_languages: ChatLanguages = field(default_factory=ChatLanguages)
 
     def words_for(self, language: str | None) -> Texts:
         """The words of a chat's (or a person's) language; the default for an unknown one."""
@@ -55,6 +92,27 @@ class Services:
     def library_for(self, language: str | None) -> Library:
         """The library in use, in a chat's language (same entries and ids, translated texts)."""
         return self.languages.library(language, self.library.current)
+
+    def in_language(self, entry: E, language: str | None) -> E:
+        """A library entry (picked from the library in use) with its texts in a language."""
+        found = self.library_for(language).get(entry.id)
+        return found if isinstance(found, type(entry)) else entry
+
+    def language_of_person(self, language_code: str | None) -> str:
+        """The language for someone whose Telegram app reports ``language_code``: the bot's
+        match for it ("pt-br" -> "pt-BR"), else the default language."""
+        return self.languages.match(language_code) or self.languages.default
+
+    async def chat_language(self, chat_id: int) -> str | None:
+        """A group's stored language (known in this process, else read); None without a row."""
+        known = self.chat_languages.get(chat_id)
+        if known is not None:
+            return known
+        async with self.sessions() as session:
+            language = await language_of(session, chat_id)
+        if language is not None:
+            self.chat_languages.remember(chat_id, language)
+        return language
 
     async def close(self) -> None:
         """Close the database connections (they open again if the bot starts again)."""
@@ -74,8 +132,14 @@ class Services:
         now = self.clock.now()
         async with self.transaction() as session:
             met = await meet(
-                session, actor, default_timezone=self.settings.default_timezone, now=now
+                session,
+                actor,
+                default_timezone=self.settings.default_timezone,
+                now=now,
+                language=self.language_of_person(actor.language_code),
             )
+            if met.chat is not None:
+                self.chat_languages.remember(met.chat.id, met.chat.language)
             yield Meeting(met.chat, met.partner, session, now, stranger=met.stranger)
         if met.stranger and self.on_stranger is not None:
             await self.on_stranger(actor)

@@ -10,7 +10,7 @@ from bot.features.activities import rules, service
 from bot.features.activities.view import plain, single_offer
 from bot.kernel.services import Ctx
 from bot.kernel.telegram.editing import edit_in_place
-from bot.kernel.telegram.interaction import actor_of, group_message
+from bot.kernel.telegram.interaction import actor_of, group_message, words
 
 log = logging.getLogger(__name__)
 
@@ -24,26 +24,27 @@ async def on_activity(update: Update, ctx: Ctx) -> None:
     actor = actor_of(update, ctx)
     if message is None or actor is None:
         return
-    texts = ctx.services.texts
-    words = [w.lower() for w in (ctx.args or [])]
-    if any(w not in rules.FILTER_WORDS for w in words):
+    texts = await words(update, ctx)
+    asked = [w.lower() for w in (ctx.args or [])]
+    if any(w not in rules.FILTER_WORDS for w in asked):
         await message.reply_text(texts.render_html("activities.unknown_filter"))
         return
-    clash = rules.conflicting(words)
+    clash = rules.conflicting(asked)
     if clash is not None:
         first, second = clash
         await message.reply_text(
             texts.render_html("activities.filters_conflict", first=first, second=second)
         )
         return
-    offered = await service.suggest(ctx.services, actor, rules.filters_from(words))
+    offered = await service.suggest(ctx.services, actor, rules.filters_from(asked))
     if not offered.activities:
         await message.reply_text(texts.render_html("activities.none_fit"))
         return
-    text, keyboard = single_offer(texts, offered.activities[0], apart=offered.apart)
+    idea = ctx.services.in_language(offered.activities[0], texts.language)
+    text, keyboard = single_offer(texts, idea, apart=offered.apart)
     posted = await ctx.bot.send_message(message.chat.id, text, reply_markup=keyboard)
     ctx.services.metrics.activity_offered("command")
-    await service.suggested(ctx.services, message.chat.id, offered, words, posted.message_id)
+    await service.suggested(ctx.services, message.chat.id, offered, asked, posted.message_id)
 
 
 async def on_offer_button(update: Update, ctx: Ctx) -> None:
@@ -55,12 +56,13 @@ async def on_offer_button(update: Update, ctx: Ctx) -> None:
     if not rules.is_offer_button(query.data):
         await query.answer()
         return
-    texts = ctx.services.texts
+    texts = await words(update, ctx)
     pressed = await service.press_offer(ctx.services, actor, query.message.message_id, query.data)
     if pressed.key is not None:
         await query.answer(texts.render(pressed.key), show_alert=True)
         return
-    title = pressed.chosen.title if pressed.chosen is not None else ""
+    chosen = pressed.chosen
+    title = ctx.services.in_language(chosen, texts.language).title if chosen is not None else ""
     if pressed.answer == "activities.chosen":
         await query.answer(plain(texts.render("activities.chosen", title=title)))
     elif pressed.answer is not None:
@@ -69,7 +71,8 @@ async def on_offer_button(update: Update, ctx: Ctx) -> None:
         await query.answer()
     if pressed.another is not None:
         ctx.services.metrics.activity_chosen("another")
-        text, keyboard = single_offer(texts, pressed.another, apart=pressed.apart)
+        idea = ctx.services.in_language(pressed.another, texts.language)
+        text, keyboard = single_offer(texts, idea, apart=pressed.apart)
         await edit_in_place(query.edit_message_text(text, reply_markup=keyboard))
     elif pressed.edit == "activities.chosen":
         ctx.services.metrics.activity_chosen("chosen")
@@ -101,7 +104,7 @@ async def on_follow_up_button(update: Update, ctx: Ctx) -> None:
     if outcome not in rules.FOLLOW_UP_OUTCOMES:
         await query.answer()
         return
-    texts = ctx.services.texts
+    texts = await words(update, ctx)
     said = await service.answer_follow_up(ctx.services, actor, query.message.message_id, outcome)
     if said == "only_couple":
         await query.answer(texts.render("activities.only_couple"), show_alert=True)

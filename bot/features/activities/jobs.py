@@ -19,7 +19,7 @@ async def send_follow_ups(services: Services, bot: Any) -> int:
     """Ask "Did you get to ...?" for chosen activities whose follow-up is due."""
     sent = 0
     for due in await service.due_follow_ups(services):
-        text, keyboard = follow_up(services.texts, due.activity)
+        text, keyboard = follow_up(services.words_for(due.language), due.activity)
         try:
             message = await bot.send_message(due.chat_id, text, reply_markup=keyboard)
         except TelegramError as exc:

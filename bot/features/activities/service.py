@@ -10,6 +10,7 @@ from bot.features.activities import queries, rules
 from bot.features.activities.rules import Evening as Evening
 from bot.features.activities.rules import Filters
 from bot.kernel.actor import Actor
+from bot.kernel.db import chats as chat_queries
 from bot.kernel.db.models import Chat
 from bot.kernel.services import Services, Session
 from bot.library.activities import ActivityPick
@@ -162,20 +163,22 @@ class FollowUp:
 
     offer_id: int
     chat_id: int
-    activity: Activity
+    activity: Activity  # in the chat's language
+    language: str = "en"  # the chat's
 
 
 async def due_follow_ups(services: Services) -> list[FollowUp]:
     """Claim the follow-ups that are due (each once, whatever the replicas)."""
-    library = services.library.current
     async with services.transaction() as session:
         claimed = await queries.claim_follow_ups(session, services.clock.now())
         found = await queries.offers(session, claimed)
+        languages = await chat_queries.languages_of(session, sorted({o.chat_id for o in found}))
     due = []
     for offer in found:
-        activity = rules.activity_of(library, offer.chosen_id)
+        language = languages.get(offer.chat_id, services.languages.default)
+        activity = rules.activity_of(services.library_for(language), offer.chosen_id)
         if activity is not None:
-            due.append(FollowUp(offer.id, offer.chat_id, activity))
+            due.append(FollowUp(offer.id, offer.chat_id, activity, language))
     return due
 
 

@@ -14,7 +14,7 @@ from bot.features.answers.service import AnswerState, Outcome, Result, Seen
 from bot.features.answers.view import answered_post
 from bot.kernel.services import Ctx, Services
 from bot.kernel.telegram.editing import edit_text
-from bot.kernel.telegram.interaction import actor_of, in_group
+from bot.kernel.telegram.interaction import actor_of, in_group, words
 from bot.kernel.telegram.posts import DONE
 from bot.library.schema import Exercise, Prompt
 
@@ -87,7 +87,7 @@ class AnswerHandlers:
         actor = actor_of(update, ctx)
         if query is None or query.message is None or actor is None or not actor.in_group:
             return
-        texts = ctx.services.texts
+        texts = await words(update, ctx)
         chat_id, message_id = query.message.chat.id, query.message.message_id
         pressed = await service.talked_in_person(ctx.services, actor, message_id)
         state = pressed.state
@@ -139,16 +139,17 @@ async def _kind_word(update: Update, ctx: Ctx, key: str) -> None:
     if message is None:
         return
     try:
-        await message.reply_text(ctx.services.texts.render_html(key))
+        await message.reply_text((await words(update, ctx)).render_html(key))
     except TelegramError as exc:
         log.warning("could not answer an uncounted reply in chat %s: %s", message.chat_id, exc)
 
 
 def _render(ctx: Ctx, state: AnswerState) -> tuple[str, InlineKeyboardMarkup | None] | None:
-    entry = ctx.services.library.current.get(state.entry_id or "")
+    """The prompt with its status line, in the chat's language."""
+    entry = ctx.services.library_for(state.language).get(state.entry_id or "")
     if not isinstance(entry, Prompt | Exercise):
         return None  # the entry left the library since; the status can wait for tomorrow
-    return answered_post(ctx.services.texts, entry, state)
+    return answered_post(ctx.services.words_for(state.language), entry, state)
 
 
 async def _edit_status(

@@ -99,7 +99,7 @@ def _batch_rows(*where: ColumnElement[bool]) -> Select[Any]:
     )
     answer_of = and_(ANSWERS.c.post_id == wanted.c.id, ANSWERS.c.partner_id == PARTNERS.c.id)
     return (
-        select(*_PARTNER_COLUMNS, CHATS.c.private_mode, *wanted.c, ANSWERS.c.how)
+        select(*_PARTNER_COLUMNS, CHATS.c.private_mode, CHATS.c.language, *wanted.c, ANSWERS.c.how)
         .select_from(PARTNERS)
         .join(CHATS, CHATS.c.id == PARTNERS.c.chat_id)
         .outerjoin(wanted, wanted.c.chat_id == PARTNERS.c.chat_id)
@@ -191,11 +191,11 @@ async def load_batch(
     posts: set[int] = set()
     # A row per (partner, post it may answer), or one with no post; a partner's rows follow
     # one another, the chat's partners first to join first.
-    for chat_id, partner_id, user_id, name, active, mode, *post, how in await conn.execute(
-        _BATCH_ROWS[kinds], params
-    ):
+    rows = await conn.execute(_BATCH_ROWS[kinds], params)
+    for chat_id, partner_id, user_id, name, active, mode, language, *post, how in rows:
         chat = chats[chat_id]
         chat.private_mode = mode
+        chat.language = language
         if not chat.partners or chat.partners[-1].id != partner_id:
             chat.partners.append(Member(partner_id, user_id, name, active))
         post_id = post[0]

@@ -95,6 +95,7 @@ class AnswerState:
     changed: bool  # something new was recorded, so the prompt's status needs an edit
     private_mode: str = "on"  # the chat's /private setting, for the buttons
     apart: bool = False  # the prompt carries "We called" rather than "We talked in person"
+    language: str = "en"  # the chat's language, for the status line and the buttons
 
 
 class Outcome(enum.Enum):
@@ -128,6 +129,7 @@ class ChatRows:
     # The newest evening prompt posted after the oldest post a reply of the batch points at.
     newest_evening_at: datetime | None = None
     private_mode: str = "on"
+    language: str = "en"
 
 
 @dataclass
@@ -219,7 +221,8 @@ def decide(seen: Seen, chat: ChatRows, pending: Pending) -> Result:
     post = settle(post, marks, seen.at)
     pending.posts[post.id] = post
     return Result(
-        Outcome.RECORDED, state_of(post, marks, changed=True, private_mode=chat.private_mode)
+        Outcome.RECORDED,
+        state_of(post, marks, changed=True, private_mode=chat.private_mode, language=chat.language),
     )
 
 
@@ -241,7 +244,12 @@ def together(post: PostFacts, marks: Sequence[PartnerMark]) -> bool:
 
 
 def state_of(
-    post: PostFacts, marks: Sequence[PartnerMark], *, changed: bool, private_mode: str = "on"
+    post: PostFacts,
+    marks: Sequence[PartnerMark],
+    *,
+    changed: bool,
+    private_mode: str = "on",
+    language: str = "en",
 ) -> AnswerState:
     """The status line's values for a post and its partners' marks."""
     return AnswerState(
@@ -256,4 +264,5 @@ def state_of(
         changed=changed,
         private_mode=private_mode,
         apart=post.apart,
+        language=language,
     )

@@ -151,12 +151,14 @@ async def talked_in_person(services: Services, actor: Actor, message_id: int) ->
     async with services.meeting(actor) as met:
         if met.chat is None or met.partner is None:
             return InPerson(key="answers.only_couple")
-        state = await in_person(met.session, met.chat.id, message_id, met.now)
+        state = await in_person(
+            met.session, met.chat.id, message_id, met.now, language=met.chat.language
+        )
     return InPerson(key="answers.gone") if state is None else InPerson(state=state)
 
 
 async def in_person(
-    session: Session, chat_id: int, message_id: int, now: datetime
+    session: Session, chat_id: int, message_id: int, now: datetime, *, language: str = "en"
 ) -> AnswerState | None:
     """Mark everyone as answered, inside the caller's transaction.
 
@@ -175,4 +177,4 @@ async def in_person(
             together_at=post.together_at or now,
         )
     marks: tuple[PartnerMark, ...] = await queries.marks(session, post)
-    return state_of(post, marks, changed=changed)
+    return state_of(post, marks, changed=changed, language=language)

@@ -12,7 +12,7 @@ from bot.features.choices.rules import TENDER, ChatChoices, Choices, Toggle
 from bot.kernel.actor import Actor
 from bot.kernel.services import Ctx
 from bot.kernel.telegram.editing import edit_in_place
-from bot.kernel.telegram.interaction import actor_of, group_message
+from bot.kernel.telegram.interaction import actor_of, group_message, words
 from bot.library.schema import Category, Deck, category_name
 from bot.texts import Texts
 
@@ -42,7 +42,8 @@ async def _show(update: Update, ctx: Ctx, panel: Panel) -> None:
     if started is None:
         return
     message, actor = started
-    text, keyboard = panel(ctx.services.texts, await service.show(ctx.services, actor))
+    choices = await service.show(ctx.services, actor)
+    text, keyboard = panel(await words(update, ctx), choices)
     await message.reply_text(text, reply_markup=keyboard)
 
 
@@ -60,7 +61,7 @@ async def on_depth(update: Update, ctx: Ctx) -> None:
     if started is None:
         return
     message, actor = started
-    texts = ctx.services.texts
+    texts = await words(update, ctx)
     word = arg.lower()
     if word not in rules.DEPTH_WORDS:
         await message.reply_text(texts.render_html("settings.depth_unknown", given=arg[:40]))
@@ -77,7 +78,7 @@ async def on_depth(update: Update, ctx: Ctx) -> None:
 
 async def on_topics(update: Update, ctx: Ctx) -> None:
     """Show the topics with buttons, or switch one: /topics fun off, /topics tender on."""
-    texts = ctx.services.texts
+    texts = await words(update, ctx)
     names: dict[str, list[str]] = {c.value: [category_name(texts, c)] for c in Category}
     names[TENDER] = [texts.render("settings.tender_name"), "sensitive"]
 
@@ -91,7 +92,7 @@ async def on_topics(update: Update, ctx: Ctx) -> None:
 
 async def on_decks(update: Update, ctx: Ctx) -> None:
     """List the decks with buttons, or switch one: /decks money on."""
-    texts = ctx.services.texts
+    texts = await words(update, ctx)
     names = {d.value: [view.deck_name(texts, d)] for d in Deck}
 
     def edit(chat: ChatChoices, name: str, on: bool) -> Toggle:
@@ -117,7 +118,7 @@ async def _switch(
     if started is None:
         return
     message, actor = started
-    texts = ctx.services.texts
+    texts = await words(update, ctx)
     switch = rules.parse_switch(arg)
     name = rules.find_word(switch.name, names) if switch is not None else None
     if switch is None or name is None:
@@ -144,7 +145,7 @@ async def on_distance(update: Update, ctx: Ctx) -> None:
     if started is None:
         return
     message, actor = started
-    texts = ctx.services.texts
+    texts = await words(update, ctx)
     arg = _arg(ctx)
     if not arg:
         choices = await service.show(ctx.services, actor)
@@ -178,13 +179,12 @@ async def _pressed(
 
 async def _apply(
     query: CallbackQuery,
-    ctx: Ctx,
+    texts: Texts,
     changed: service.Changed[Toggle],
     said: Callable[[Toggle], str],
     panel: Panel,
 ) -> None:
     """Answer a panel's press and show the panel again, edited in place."""
-    texts = ctx.services.texts
     if not changed.allowed or changed.choices is None or changed.result is None:
         await query.answer(texts.render("settings.not_allowed"), show_alert=True)
         return
@@ -202,12 +202,12 @@ async def on_depth_button(update: Update, ctx: Ctx) -> None:
     if pressed is None:
         return
     query, actor, word = pressed
-    texts = ctx.services.texts
+    texts = await words(update, ctx)
     changed = await service.change(
         ctx.services, actor, lambda chat: Toggle.ON if rules.set_depth(chat, word) else Toggle.OFF
     )
     said = texts.render("settings.depth_chosen", depth=view.depth_name(texts, word))
-    await _apply(query, ctx, changed, lambda _toggle: said, _depth_panel)
+    await _apply(query, texts, changed, lambda _toggle: said, _depth_panel)
 
 
 async def on_topic_button(update: Update, ctx: Ctx) -> None:
@@ -216,7 +216,7 @@ async def on_topic_button(update: Update, ctx: Ctx) -> None:
     if pressed is None:
         return
     query, actor, value = pressed
-    texts = ctx.services.texts
+    texts = await words(update, ctx)
     if value == TENDER:
         name = texts.render("settings.tender_name")
         changed = await service.change(
@@ -228,7 +228,7 @@ async def on_topic_button(update: Update, ctx: Ctx) -> None:
         changed = await service.change(
             ctx.services, actor, lambda chat: rules.toggle_topic(chat, category)
         )
-    await _apply(query, ctx, changed, lambda t: view.toggled(texts, t, name), _topics_panel)
+    await _apply(query, texts, changed, lambda t: view.toggled(texts, t, name), _topics_panel)
 
 
 async def on_deck_button(update: Update, ctx: Ctx) -> None:
@@ -237,8 +237,8 @@ async def on_deck_button(update: Update, ctx: Ctx) -> None:
     if pressed is None:
         return
     query, actor, value = pressed
-    texts = ctx.services.texts
+    texts = await words(update, ctx)
     deck = Deck(value)
     name = view.deck_name(texts, deck)
     changed = await service.change(ctx.services, actor, lambda chat: rules.toggle_deck(chat, deck))
-    await _apply(query, ctx, changed, lambda t: view.toggled(texts, t, name), _decks_panel)
+    await _apply(query, texts, changed, lambda t: view.toggled(texts, t, name), _decks_panel)

@@ -114,9 +114,9 @@ class Sender:
         # Room for the slowest answer (the request timeout) and for writing it down.
         self._margin = min(lease / 2, timedelta(seconds=send_timeout + 5))
         self._slots = asyncio.Semaphore(concurrency)  # shared by overlapping passes
-        # By (prompt mode, "We called", the chat's /private setting), this pass.
-        self._keyboards: dict[tuple[Mode | None, bool, str], Any] = {}
-        self._rendered: dict[str, str] = {}  # library entry id -> its message, this pass
+        # By (language, prompt mode, "We called", the chat's /private setting), this pass.
+        self._keyboards: dict[tuple[str, Mode | None, bool, str], Any] = {}
+        self._rendered: dict[tuple[str, str], str] = {}  # (language, entry id) -> its message
         self._stopping = False
         self._stopped = asyncio.Event()  # wakes a sender waiting for its next run
         # With PTB's rate limiter on, 429s come back to us instead of being retried in place.
@@ -257,13 +257,16 @@ class Sender:
             return Sent("rest", reason="resting")
         if prepared.in_recap:
             return Sent("in_recap")
-        texts = self.services.texts
+        language = prepared.language
         if prepared.offer is not None:
-            text, keyboard = quiet_offer(texts, prepared.offer.activities, apart=prepared.apart)
+            shown = tuple(self.services.in_language(a, language) for a in prepared.offer.activities)
+            text, keyboard = quiet_offer(
+                self.services.words_for(language), shown, apart=prepared.apart
+            )
         elif prepared.pick is not None:
             entry = prepared.pick.entry
             text, keyboard = self._rendered_post(
-                entry, apart=prepared.apart, private_mode=prepared.private_mode
+                entry, language, apart=prepared.apart, private_mode=prepared.private_mode
             )
         else:
             return Sent("failed", reason="empty_library")
@@ -278,20 +281,28 @@ class Sender:
         return Sent("sent", message_id=message.message_id, at=self.services.clock.now())
 
     def _rendered_post(
-        self, entry: Prompt | Exercise, *, apart: bool = False, private_mode: str = "on"
+        self,
+        entry: Prompt | Exercise,
+        language: str,
+        *,
+        apart: bool = False,
+        private_mode: str = "on",
     ) -> tuple[str, Any]:
-        """An evening's text and buttons: a prompt by its mode, "We called" or "We talked in
-        person", and the chat's /private setting; or an exercise evening's post (done
-        together: no private answers)."""
-        texts = self.services.texts
-        rendered = self._rendered.get(entry.id)
+        """An evening's text and buttons in the chat's language: a prompt by its mode, "We
+        called" or "We talked in person", and the chat's /private setting; or an exercise
+        evening's post (done together: no private answers)."""
+        texts = self.services.words_for(language)
+        rendered = self._rendered.get((language, entry.id))
         if isinstance(entry, Exercise):
             if rendered is None:
-                rendered = self._rendered[entry.id] = exercise_evening_text(texts, entry)
+                shown = self.services.in_language(entry, language)
+                rendered = exercise_evening_text(texts, shown)
+                self._rendered[language, entry.id] = rendered
             return rendered, exercise_evening_keyboard(texts)
         if rendered is None:
-            rendered = self._rendered[entry.id] = entry_text(texts, entry)
-        key = (entry.mode, apart, private_mode)
+            shown_prompt = self.services.in_language(entry, language)
+            rendered = self._rendered[language, entry.id] = entry_text(texts, shown_prompt)
+        key = (language, entry.mode, apart, private_mode)
         keyboard = self._keyboards.get(key)
         if keyboard is None:
             plain = evening_keyboard(texts, entry.mode, apart=apart)

@@ -174,6 +174,7 @@ class Prepared:
     apart: bool = False  # the chat is on /distance: "We called", activities done apart
     in_recap: bool = False  # a quiet evening's offer left to the weekly recap that follows
     private_mode: str = "on"  # the chat's /private setting: the prompt's "Answer privately" row
+    language: str = "en"  # the chat's: the words and the entry's texts (the pick is the same)
 
 
 @dataclass(frozen=True)
@@ -243,7 +244,14 @@ async def prepare(services: Services, claimed: Sequence[Claimed]) -> list[Prepar
             continue
         if evening.offer is not None:
             prepared.append(
-                Prepared(item, chat.active, evening.plan, offer=evening.offer, apart=chat.distance)
+                Prepared(
+                    item,
+                    chat.active,
+                    evening.plan,
+                    offer=evening.offer,
+                    apart=chat.distance,
+                    language=chat.language,
+                )
             )
             continue
         chosen = exercises.get(item.id) or pick(
@@ -261,6 +269,7 @@ async def prepare(services: Services, claimed: Sequence[Claimed]) -> list[Prepar
                 pick=chosen,
                 apart=chat.distance,
                 private_mode=chat.private_mode,
+                language=chat.language,
             )
         )
     return prepared

@@ -10,7 +10,7 @@ from bot.features.exercise.view import evenings_answer, step_post
 from bot.features.private_answers import service as private_answers
 from bot.kernel.services import Ctx
 from bot.kernel.telegram.editing import edit_in_place
-from bot.kernel.telegram.interaction import actor_of, group_message
+from bot.kernel.telegram.interaction import actor_of, group_message, words
 from bot.kernel.telegram.posts import (
     ANOTHER,
     DID_THIS,
@@ -22,11 +22,13 @@ from bot.library.render import entry_text, follow_up_text
 from bot.library.schema import Exercise, Mode, Prompt, done_together, mode_of
 from bot.schedule.parse import Problem
 from bot.schedule.words import problem_text
+from bot.texts import Texts
 
 
-async def _keyboard(ctx: Ctx, chat_id: int, entry: Prompt | Exercise) -> InlineKeyboardMarkup:
+async def _keyboard(
+    ctx: Ctx, texts: Texts, chat_id: int, entry: Prompt | Exercise
+) -> InlineKeyboardMarkup:
     """An /exercise post's buttons: by the entry's mode, with the chat's /private row."""
-    texts = ctx.services.texts
     private_mode = await private_answers.mode_of(ctx.services, chat_id)
     plain = on_demand_keyboard(texts, mode_of(entry))
     return with_private_button(plain, texts, private_mode, done_together=done_together(entry))
@@ -38,7 +40,7 @@ async def on_exercise(update: Update, ctx: Ctx) -> None:
     actor = actor_of(update, ctx)
     if message is None or actor is None:
         return
-    texts = ctx.services.texts
+    texts = await words(update, ctx)
     typed = " ".join(ctx.args or [])
     category = rules.find_category(typed, texts) if typed else None
     if typed and category is None:
@@ -54,10 +56,12 @@ async def on_exercise(update: Update, ctx: Ctx) -> None:
         return
     entry = chosen.entry
     assert isinstance(entry, Prompt | Exercise)
+    texts = await words(update, ctx)  # the chat may be new: met by the choice
+    shown = ctx.services.in_language(entry, texts.language)
     posted = await ctx.bot.send_message(
         message.chat.id,
-        entry_text(texts, entry),
-        reply_markup=await _keyboard(ctx, message.chat.id, entry),
+        entry_text(texts, shown),
+        reply_markup=await _keyboard(ctx, texts, message.chat.id, entry),
     )
     await service.record(ctx.services, message.chat.id, chosen, posted.message_id, category)
 
@@ -71,7 +75,7 @@ async def on_exercise_button(update: Update, ctx: Ctx) -> None:
     if query.data not in (ANOTHER, DID_THIS):
         await query.answer()
         return
-    texts = ctx.services.texts
+    texts = await words(update, ctx)
     action = "done" if query.data == DID_THIS else "another"
     pressed = await service.press(ctx.services, actor, query.message.message_id, action)
     if pressed.key is not None:
@@ -81,7 +85,7 @@ async def on_exercise_button(update: Update, ctx: Ctx) -> None:
             texts.render("exercise.did_this_thanks" if pressed.first else "exercise.already_done")
         )
         if pressed.first and pressed.entry is not None:
-            entry = pressed.entry
+            entry = ctx.services.in_language(pressed.entry, texts.language)
             line = "exercise.talked_line" if mode_of(entry) == Mode.TALK else "exercise.done_line"
             done = (
                 entry_text(texts, entry)
@@ -94,9 +98,10 @@ async def on_exercise_button(update: Update, ctx: Ctx) -> None:
         await query.answer(texts.render(pressed.limited.key))
     elif pressed.entry is not None:
         await query.answer()
-        keyboard = await _keyboard(ctx, query.message.chat.id, pressed.entry)
+        keyboard = await _keyboard(ctx, texts, query.message.chat.id, pressed.entry)
+        shown = ctx.services.in_language(pressed.entry, texts.language)
         await edit_in_place(
-            query.edit_message_text(entry_text(texts, pressed.entry), reply_markup=keyboard)
+            query.edit_message_text(entry_text(texts, shown), reply_markup=keyboard)
         )
 
 
@@ -106,7 +111,7 @@ async def on_exercises(update: Update, ctx: Ctx) -> None:
     actor = actor_of(update, ctx)
     if message is None or actor is None:
         return
-    texts = ctx.services.texts
+    texts = await words(update, ctx)
     choice = rules.parse_evenings(" ".join(ctx.args or []))
     if isinstance(choice, Problem):
         await message.reply_text(problem_text(texts, choice))
@@ -125,11 +130,12 @@ async def on_step_button(update: Update, ctx: Ctx) -> None:
     if number is None:
         await query.answer()
         return
-    texts = ctx.services.texts
+    texts = await words(update, ctx)
     step = await service.walk(ctx.services, actor, query.message.message_id, number)
     if step.key is not None or step.entry is None:
         await query.answer(texts.render(step.key or "exercise.evening_gone"), show_alert=True)
         return
     await query.answer()
-    text, keyboard = step_post(texts, step.entry, step.number)
+    entry = ctx.services.in_language(step.entry, texts.language)
+    text, keyboard = step_post(texts, entry, step.number)
     await edit_in_place(query.edit_message_text(text, reply_markup=keyboard))

@@ -16,7 +16,7 @@ from bot.features.looking_back.view import (
 )
 from bot.kernel.services import Ctx
 from bot.kernel.telegram.editing import edit_in_place
-from bot.kernel.telegram.interaction import actor_of, group_message
+from bot.kernel.telegram.interaction import actor_of, group_message, words
 from bot.kernel.telegram.photos import send_with_picture
 from bot.kernel.telegram.posts import on_demand_keyboard
 from bot.library.picker import Pick
@@ -32,7 +32,7 @@ async def on_stats(update: Update, ctx: Ctx) -> None:
     actor = actor_of(update, ctx)
     if message is None or actor is None:
         return
-    texts = ctx.services.texts
+    texts = await words(update, ctx)
     overview = await service.figures(ctx.services, actor)
     calendar = overview.calendar
     await send_with_picture(
@@ -51,7 +51,7 @@ async def on_recap(update: Update, ctx: Ctx) -> None:
     actor = actor_of(update, ctx)
     if message is None or actor is None:
         return
-    texts = ctx.services.texts
+    texts = await words(update, ctx)
     choice = parse_recap(" ".join(ctx.args or []))
     if isinstance(choice, Problem):
         await message.reply_text(problem_text(texts, choice))
@@ -66,7 +66,7 @@ async def on_recap_button(update: Update, ctx: Ctx) -> None:
     actor = actor_of(update, ctx)
     if query is None or query.data is None or query.message is None or actor is None:
         return
-    texts = ctx.services.texts
+    texts = await words(update, ctx)
     entry = ctx.services.library.current.get(query.data.removeprefix(RECAP_BUTTON))
     if not await service.is_partner(ctx.services, actor):
         await query.answer(texts.render("stats.only_couple"), show_alert=True)
@@ -78,7 +78,8 @@ async def on_recap_button(update: Update, ctx: Ctx) -> None:
     # The button goes first, so a second press (or the partner's) finds nothing to press.
     await edit_in_place(query.edit_message_reply_markup(reply_markup=None))
     chat_id = query.message.chat.id
+    shown = ctx.services.in_language(entry, texts.language)
     posted = await ctx.bot.send_message(
-        chat_id, entry_text(texts, entry), reply_markup=on_demand_keyboard(texts)
+        chat_id, entry_text(texts, shown), reply_markup=on_demand_keyboard(texts)
     )
     await exercise.record(ctx.services, chat_id, Pick(entry), posted.message_id, None)

@@ -62,10 +62,11 @@ async def send_recaps(services: Services, bot: Any, *, concurrency: int = 16) ->
 
 async def _send(services: Services, bot: Any, draft: Draft, slots: asyncio.Semaphore) -> str:
     """Post one recap with its calendar picture; return the outcome's name."""
-    texts = services.texts
+    texts = services.words_for(draft.language)
     keyboard: InlineKeyboardMarkup | None
     if draft.offer is not None:
-        suggestion, keyboard = recap_offer(texts, draft.offer.activities)
+        shown = tuple(services.in_language(a, draft.language) for a in draft.offer.activities)
+        suggestion, keyboard = recap_offer(texts, shown)
     else:
         suggestion, keyboard = idea_text(texts, draft.idea)
     text = recap_text(

@@ -158,6 +158,7 @@ class Draft:
     calendar: Calendar
     # A quiet evening's activity offer, carried by the recap instead of sent on its own.
     offer: ActivityPick | None = None
+    language: str = "en"  # the chat's
 
 
 async def claim_recaps(services: Services, outcomes: Counter[str]) -> tuple[list[Draft], bool]:
@@ -210,11 +211,11 @@ async def _claim(
         return None
     cal = await chat_calendar(session, chat, now)
     if offer is not None:
-        return Draft(chat.id, due, moved_to, stats, None, cal, offer)
+        return Draft(chat.id, due, moved_to, stats, None, cal, offer, chat.language)
     window = now - timedelta(days=ANSWERED_WINDOW_DAYS)
     together = sum(1 for e in evenings if e.together_at is not None and e.posted_at > window)
     idea = await _idea(session, services, chat, stats, together, now)
-    return Draft(chat.id, due, moved_to, stats, idea, cal)
+    return Draft(chat.id, due, moved_to, stats, idea, cal, language=chat.language)
 
 
 async def _idea(
@@ -229,10 +230,12 @@ async def _idea(
     )
     # The same preferences, season and no-repeat cycle as a quiet evening's offer.
     activity = await activities.idea_for_the_week(session, chat, now, library)
+    # Picked from the library in use, shown in the chat's language.
     if activity is not None and (prefers_activity(stats.week.together) or exercise is None):
+        activity = services.in_language(activity, chat.language)
         return Idea(activity.title, description=activity.description)
     if exercise is not None and isinstance(exercise.entry, Exercise):
-        entry = exercise.entry
+        entry = services.in_language(exercise.entry, chat.language)
         return Idea(entry.title, minutes=entry.minutes, exercise_id=entry.id)
     return None
 

@@ -20,7 +20,7 @@ async def send_nudges(services: Services, bot: Any) -> int:
     """Claim due nudges and send each; a failed one is not retried (one nudge at most)."""
     sent = 0
     for nudge in await service.due_nudges(services):
-        text = nudge_text(services.texts, nudge)
+        text = nudge_text(services.words_for(nudge.language), nudge)
         try:
             await bot.send_message(
                 nudge.chat_id,

@@ -65,7 +65,13 @@ async def claim_nudges(session: AsyncSession, now: datetime, limit: int = 500) -
         answered, waiting = pair
         nudges.append(
             Nudge(
-                chat.id, post.message_id, answered.name, waiting.name, waiting.user_id, post.apart
+                chat.id,
+                post.message_id,
+                answered.name,
+                waiting.name,
+                waiting.user_id,
+                post.apart,
+                chat.language,
             )
         )
     return nudges

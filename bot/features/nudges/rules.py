@@ -86,3 +86,4 @@ class Nudge:
     waiting_name: str
     waiting_user_id: int
     apart: bool = False  # the prompt carries "We called": suggest a call, not "in person"
+    language: str = "en"  # the chat's

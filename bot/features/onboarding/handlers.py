@@ -16,7 +16,7 @@ from bot.kernel.actor import Actor
 from bot.kernel.services import Ctx, Services
 from bot.kernel.telegram.buttons import refuse
 from bot.kernel.telegram.editing import edit_in_place
-from bot.kernel.telegram.interaction import GROUP_TYPES, actor_of, in_group
+from bot.kernel.telegram.interaction import GROUP_TYPES, actor_of, in_group, words
 
 log = logging.getLogger(__name__)
 
@@ -44,14 +44,23 @@ async def on_my_chat_member(update: Update, ctx: Ctx) -> None:
     member_count = await _member_count(ctx, chat_id)
     adder = change.from_user
     added_by = (
-        Actor(chat_id, adder.id, adder.first_name, in_group=True, is_bot=adder.is_bot)
+        Actor(
+            chat_id,
+            adder.id,
+            adder.first_name,
+            in_group=True,
+            is_bot=adder.is_bot,
+            language_code=adder.language_code,
+        )
         if adder is not None
         else None
     )
     joined = await onboarding.bot_joined(
         ctx.services, chat_id, member_count=member_count, is_admin=is_admin, added_by=added_by
     )
-    await ctx.bot.send_message(chat_id, view.greeting(ctx.services.texts, joined))
+    await ctx.bot.send_message(
+        chat_id, view.greeting(ctx.services.words_for(joined.language), joined)
+    )
     log.info("joined chat %s (new=%s, members=%s)", chat_id, joined.new, member_count)
 
 
@@ -72,7 +81,8 @@ async def on_start(update: Update, ctx: Ctx) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    text, keyboard = view.private_start(ctx.services.texts, user.first_name, ctx.bot.username)
+    texts = await words(update, ctx)
+    text, keyboard = view.private_start(texts, user.first_name, ctx.bot.username)
     await message.reply_text(text, reply_markup=keyboard)
 
 
@@ -82,13 +92,13 @@ async def on_help(update: Update, ctx: Ctx) -> None:
     if message is None:
         return
     if not in_group(update):
-        await message.reply_text(ctx.services.texts.render_html("onboarding.private_other"))
+        await message.reply_text((await words(update, ctx)).render_html("onboarding.private_other"))
         return
     actor = actor_of(update, ctx)
     if actor is None:
         return
     evening = await onboarding.evening(ctx.services, actor)
-    await message.reply_text(view.help_text(ctx.services.texts, evening))
+    await message.reply_text(view.help_text(await words(update, ctx), evening))
 
 
 async def on_migrate(update: Update, ctx: Ctx) -> None:
@@ -114,7 +124,7 @@ def asker(services: Services, bot: ExtBot[Any]) -> Callable[[Actor], Awaitable[N
         question = await onboarding.ask_about(services, actor)
         if question is None:
             return
-        texts = services.texts
+        texts = services.words_for(question.language)
         text, keyboard = view.partner_question(texts, question)
         try:
             sent = await bot.send_message(actor.chat_id, text, reply_markup=keyboard)
@@ -137,7 +147,7 @@ async def on_partner_button(update: Update, ctx: Ctx) -> None:
         await refuse(update, ctx)
         return
     _prefix, answer, token = query.data.split(":", 2)
-    texts = ctx.services.texts
+    texts = await words(update, ctx)
     consent = await onboarding.consent(
         ctx.services, actor, query.message.message_id, token, yes=answer == "yes"
     )

@@ -19,6 +19,7 @@ class Joined:
     minute: int
     zone: str
     crowded: bool
+    language: str = "en"  # the chat's: a new group's is its adder's
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,13 @@ async def bot_joined(
     is_admin: bool,
     added_by: Actor | None,
 ) -> Joined:
-    """Record the bot's arrival in a group, plan its first evening, and meet who added it."""
+    """Record the bot's arrival in a group, plan its first evening, and meet who added it.
+
+    A new group starts in the language of the person who added the bot (when the bot speaks
+    it, else the default language); a group the bot knows keeps its own.
+    """
     now = services.clock.now()
+    language = services.language_of_person(added_by.language_code if added_by else None)
     async with services.transaction() as session:
         chat, new = await chats.join_chat(
             session,
@@ -52,6 +58,7 @@ async def bot_joined(
             member_count=member_count,
             bot_is_admin=is_admin,
             now=now,
+            language=language,
         )
         reschedule(chat, now)
         if added_by is not None and added_by.user_id is not None and not added_by.is_bot:
@@ -59,7 +66,8 @@ async def bot_joined(
             # the other partner.
             chat.added_by = added_by.user_id
             await ensure_partner(session, chat_id, added_by.user_id, added_by.name)
-        return Joined(new, chat.send_minute, chat.timezone, is_crowded(member_count))
+        services.chat_languages.remember(chat.id, chat.language)
+        return Joined(new, chat.send_minute, chat.timezone, is_crowded(member_count), chat.language)
 
 
 async def bot_left(services: Services, chat_id: int) -> None:
@@ -95,6 +103,7 @@ class Question:
     token: str
     name: str
     adder: str
+    language: str = "en"  # the chat's
 
 
 @dataclass(frozen=True)
@@ -129,7 +138,7 @@ async def ask_about(services: Services, actor: Actor) -> Question | None:
         asked = await confirmations.ask(
             session, chat.id, "partner", now, subject_id=actor.user_id, subject_name=name
         )
-        return Question(asked.id, asked.token, name, adder)
+        return Question(asked.id, asked.token, name, adder, chat.language)
 
 
 async def question_posted(services: Services, asked_id: int, message_id: int) -> None:

@@ -10,7 +10,7 @@ from bot.features.privacy import service
 from bot.features.privacy.view import confirm_keyboard, refusal
 from bot.kernel.services import Ctx
 from bot.kernel.telegram.editing import edit_in_place
-from bot.kernel.telegram.interaction import actor_of, group_message
+from bot.kernel.telegram.interaction import actor_of, group_message, words
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +21,7 @@ async def on_forget(update: Update, ctx: Ctx) -> None:
     actor = actor_of(update, ctx)
     if message is None or actor is None:
         return
-    texts = ctx.services.texts
+    texts = await words(update, ctx)
     asked = await service.ask_forget(ctx.services, actor)
     if asked is None:
         await message.reply_text(texts.render_html("privacy.not_allowed"))
@@ -39,7 +39,7 @@ async def on_forget_button(update: Update, ctx: Ctx) -> None:
     actor = actor_of(update, ctx)
     if query is None or query.data is None or actor is None or not actor.in_group:
         return
-    texts = ctx.services.texts
+    texts = await words(update, ctx)
     if not isinstance(query.message, Message):
         await query.answer(refusal(texts, "unknown"), show_alert=True)
         return
@@ -66,7 +66,7 @@ async def on_export(update: Update, ctx: Ctx) -> None:
     actor = actor_of(update, ctx)
     if message is None or actor is None:
         return
-    texts = ctx.services.texts
+    texts = await words(update, ctx)
     exported = await service.export(ctx.services, actor)
     if exported is None:
         await message.reply_text(texts.render_html("privacy.not_allowed"))

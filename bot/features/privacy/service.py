@@ -73,7 +73,9 @@ async def decide(
         if not delete:
             return Decided("kept")
         # The question goes with everything else: it cannot be answered again.
-        return Decided("forgotten", await queries.forget(met.session, actor.chat_id))
+        removed = await queries.forget(met.session, actor.chat_id)
+    services.chat_languages.forget(actor.chat_id)
+    return Decided("forgotten", removed)
 
 
 async def export(services: Services, actor: Actor) -> Export | None:

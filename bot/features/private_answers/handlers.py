@@ -15,7 +15,7 @@ from bot.features.private_answers import service
 from bot.features.private_answers.jobs import reveal
 from bot.features.private_answers.view import KEEP, SHARE, ask, partner_name
 from bot.kernel.services import Ctx
-from bot.kernel.telegram.interaction import actor_of, group_message, in_group
+from bot.kernel.telegram.interaction import actor_of, group_message, in_group, words
 from bot.library.schema import Exercise, Prompt
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ class PrivateHandlers:
         query, actor = update.callback_query, actor_of(update, ctx)
         if query is None or query.message is None or actor is None:
             return
-        texts = ctx.services.texts
+        texts = await words(update, ctx)
         if not actor.in_group:
             await query.answer(texts.render("private.too_late"), show_alert=True)
             return
@@ -71,9 +71,9 @@ class PrivateHandlers:
         message, user = update.effective_message, update.effective_user
         if message is None or user is None or in_group(update):
             return
-        texts = ctx.services.texts
+        texts = await words(update, ctx)
         started = await service.start(ctx.services, user.id, (ctx.args or [""])[0])
-        entry = ctx.services.library.current.get(started.entry_id or "")
+        entry = ctx.services.library_for(texts.language).get(started.entry_id or "")
         if started.key is not None or not isinstance(entry, Prompt | Exercise):
             await message.reply_text(texts.render_html(started.key or "private.link_used"))
             return
@@ -84,7 +84,7 @@ class PrivateHandlers:
         message, user = update.effective_message, update.effective_user
         if message is None or user is None or user.is_bot:
             return
-        texts = ctx.services.texts
+        texts = await words(update, ctx)
         saved = await service.save(ctx.services, user.id, message.message_id, kind_of(message))
         if saved.seen is None or saved.post is None:
             await message.reply_text(texts.render_html(saved.key))
@@ -109,14 +109,14 @@ class PrivateHandlers:
             return
         key, mode = await service.set_mode(ctx.services, actor, " ".join(ctx.args or []))
         values = {"mode": mode} if key == "private.usage" else {}
-        await message.reply_text(ctx.services.texts.render_html(key, **values))
+        await message.reply_text((await words(update, ctx)).render_html(key, **values))
 
     async def on_share(self, update: Update, ctx: Ctx) -> None:
         """ "Share anyway" or "Keep it private", under the question sent when time ran out."""
         query = update.callback_query
         if query is None or query.message is None or query.from_user is None:
             return
-        texts = ctx.services.texts
+        texts = await words(update, ctx)
         found = _SHARE_DATA.match(query.data or "")
         if found is None or in_group(update):
             await query.answer(texts.render("private.question_gone"), show_alert=True)

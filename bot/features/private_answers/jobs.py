@@ -29,7 +29,8 @@ async def reveal(services: Services, bot: Any, claimed: Reveal) -> None:
 
     The reveal was claimed before this runs: whatever happens here, it happens once.
     """
-    texts, post = services.texts, claimed.post
+    post = claimed.post
+    texts = services.words_for(await services.chat_language(post.chat_id))
     below = ReplyParameters(post.message_id, allow_sending_without_reply=True)
     if claimed.how == "both":
         names = [answer.name for answer in claimed.answers]
@@ -75,9 +76,12 @@ async def run_private_answers(services: Services, bot: Any) -> None:
     for claimed in await service.due_reveals(services):
         await reveal(services, bot, claimed)
     for question in await service.questions(services):
-        entry = services.library.current.get(question.entry_id or "")
+        # Asked in the private chat without an update from its person: in their group's language.
+        language = await services.chat_language(question.chat_id)
+        entry = services.library_for(language).get(question.entry_id or "")
         talk = entry if isinstance(entry, Prompt | Exercise) else None
-        text, keyboard = view.share_question(services.texts, talk, question.other, question.row_id)
+        texts = services.words_for(language)
+        text, keyboard = view.share_question(texts, talk, question.other, question.row_id)
         try:
             sent = await bot.send_message(question.user_id, text, reply_markup=keyboard)
         except TelegramError as exc:

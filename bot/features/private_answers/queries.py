@@ -264,6 +264,7 @@ class Question:
     user_id: int
     other: str | None
     entry_id: str | None
+    chat_id: int = 0  # the group the post is in (its language is the question's)
 
 
 async def claim_questions(
@@ -294,7 +295,7 @@ async def claim_questions(
         if getattr(claimed, "rowcount", 0) != 1:
             continue
         other = await other_name(session, post.chat_id, row.partner_id)
-        asked.append(Question(row.id, row.user_id, other, post.entry_id))
+        asked.append(Question(row.id, row.user_id, other, post.entry_id, post.chat_id))
     return asked
 
 

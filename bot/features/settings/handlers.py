@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -13,23 +14,28 @@ from bot.features.settings import rules, service, view
 from bot.features.settings.rules import ChatSettings
 from bot.kernel.services import Ctx
 from bot.kernel.telegram.editing import edit_in_place
-from bot.kernel.telegram.interaction import actor_of, group_message
+from bot.kernel.telegram.interaction import actor_of, group_message, words
 from bot.schedule.parse import Problem, parse_days, parse_pause, parse_time
 from bot.schedule.slots import Slot
 from bot.schedule.zones import ZoneMatch, ZoneResult, find_zone
+from bot.texts import Texts
 
 T = TypeVar("T")
 
 
 async def _reply(
-    update: Update, ctx: Ctx, edit: service.Edit[T | Problem], done: view.Done[T]
+    update: Update,
+    ctx: Ctx,
+    edit: service.Edit[T | Problem],
+    done: Callable[[Texts], view.Done[T]],
 ) -> None:
     message = await group_message(update, ctx)
     actor = actor_of(update, ctx)
     if message is None or actor is None:
         return
     changed = await service.change(ctx.services, actor, edit)
-    await message.reply_text(view.answer(ctx.services.texts, changed, done))
+    texts = await words(update, ctx)
+    await message.reply_text(view.answer(texts, changed, done(texts)))
 
 
 def _arg(ctx: Ctx) -> str:
@@ -43,7 +49,7 @@ async def on_time(update: Update, ctx: Ctx) -> None:
     def edit(chat: ChatSettings, now: datetime) -> Slot | Problem | None:
         return parsed if isinstance(parsed, Problem) else rules.set_time(chat, parsed, now)
 
-    await _reply(update, ctx, edit, view.time_set(ctx.services.texts))
+    await _reply(update, ctx, edit, view.time_set)
 
 
 async def on_timezone(update: Update, ctx: Ctx) -> None:
@@ -60,7 +66,7 @@ async def on_timezone(update: Update, ctx: Ctx) -> None:
         slot = rules.set_zone(chat, found.name, now) if isinstance(found, ZoneMatch) else None
         return found, slot
 
-    await _reply(update, ctx, edit, view.zone_answer(ctx.services.texts))
+    await _reply(update, ctx, edit, view.zone_answer)
 
 
 async def on_my_timezone(update: Update, ctx: Ctx, arg: str) -> None:
@@ -69,7 +75,7 @@ async def on_my_timezone(update: Update, ctx: Ctx, arg: str) -> None:
     actor = actor_of(update, ctx)
     if message is None or actor is None:
         return
-    texts = ctx.services.texts
+    texts = await words(update, ctx)
     zone: str | None = service.KEEP
     if rules.clears(arg):
         zone = None
@@ -90,7 +96,7 @@ async def on_days(update: Update, ctx: Ctx) -> None:
     def edit(chat: ChatSettings, now: datetime) -> Slot | Problem | None:
         return parsed if isinstance(parsed, Problem) else rules.set_days(chat, parsed, now)
 
-    await _reply(update, ctx, edit, view.days_set(ctx.services.texts))
+    await _reply(update, ctx, edit, view.days_set)
 
 
 async def on_pause(update: Update, ctx: Ctx) -> None:
@@ -103,7 +109,7 @@ async def on_pause(update: Update, ctx: Ctx) -> None:
             rules.pause(chat, parsed, now)
         return parsed
 
-    await _reply(update, ctx, edit, view.paused(ctx.services.texts))
+    await _reply(update, ctx, edit, view.paused)
 
 
 async def on_resume(update: Update, ctx: Ctx) -> None:
@@ -113,12 +119,12 @@ async def on_resume(update: Update, ctx: Ctx) -> None:
         was_paused = chat.paused
         return was_paused, rules.resume(chat, now)
 
-    await _reply(update, ctx, edit, view.resumed(ctx.services.texts))
+    await _reply(update, ctx, edit, view.resumed)
 
 
 async def on_skip(update: Update, ctx: Ctx) -> None:
     """Skip the next evening prompt."""
-    await _reply(update, ctx, rules.skip_next, view.skipped(ctx.services.texts))
+    await _reply(update, ctx, rules.skip_next, view.skipped)
 
 
 async def on_nudges(update: Update, ctx: Ctx) -> None:
@@ -128,7 +134,7 @@ async def on_nudges(update: Update, ctx: Ctx) -> None:
     def edit(chat: ChatSettings, _now: datetime) -> str | Problem:
         return rules.set_nudges(chat, arg)
 
-    await _reply(update, ctx, edit, view.nudges_answer(ctx.services.texts))
+    await _reply(update, ctx, edit, view.nudges_answer)
 
 
 async def on_settings(update: Update, ctx: Ctx) -> None:
@@ -137,8 +143,8 @@ async def on_settings(update: Update, ctx: Ctx) -> None:
     actor = actor_of(update, ctx)
     if message is None or actor is None:
         return
-    texts = ctx.services.texts
     overview = await service.show(ctx.services, actor)
+    texts = await words(update, ctx)
     now = ctx.services.clock.now()
     await message.reply_text(
         view.overview_text(texts, overview, now),
@@ -152,7 +158,6 @@ async def on_settings_button(update: Update, ctx: Ctx) -> None:
     actor = actor_of(update, ctx)
     if query is None or query.data is None or actor is None or not actor.in_group:
         return
-    texts = ctx.services.texts
     action = query.data.removeprefix("set:")
     if action not in rules.BUTTONS:
         await query.answer()
@@ -162,6 +167,7 @@ async def on_settings_button(update: Update, ctx: Ctx) -> None:
         rules.press(chat, action, now)
 
     changed = await service.change(ctx.services, actor, edit)
+    texts = await words(update, ctx)
     if not changed.allowed or changed.overview is None or changed.now is None:
         await query.answer(texts.render("settings.not_allowed"), show_alert=True)
         return

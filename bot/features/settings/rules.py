@@ -104,15 +104,17 @@ class Overview:
     nudge_delay_minutes: int
     quiet_start_minute: int
     quiet_end_minute: int
+    language: str = "en"
 
 
 class ChatSettings(ChatSchedule, Protocol):
-    """The schedule plus the nudge settings."""
+    """The schedule plus the nudge settings and the chat's language."""
 
     nudges_enabled: bool
     nudge_delay_minutes: int
     quiet_start_minute: int
     quiet_end_minute: int
+    language: str
 
 
 def overview(chat: ChatSettings, now: datetime) -> Overview:
@@ -130,6 +132,7 @@ def overview(chat: ChatSettings, now: datetime) -> Overview:
         nudge_delay_minutes=chat.nudge_delay_minutes,
         quiet_start_minute=chat.quiet_start_minute,
         quiet_end_minute=chat.quiet_end_minute,
+        language=chat.language,
     )
 
 

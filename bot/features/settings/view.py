@@ -29,6 +29,7 @@ from bot.schedule.zones import (
     zone_label,
 )
 from bot.texts import Texts
+from bot.translations.languages import display_name
 
 T = TypeVar("T")
 # Renders a change that went through: what the edit returned, the new settings, and "now".
@@ -248,7 +249,7 @@ def overview_text(texts: Texts, view: Overview, now: datetime) -> str:
         )
     else:
         state = texts.render_html("settings.state_paused_open")
-    return texts.render_html(
+    body = texts.render_html(
         "settings.overview",
         time=clock_time(view.minute),
         days=days_label(texts, view.days),
@@ -256,6 +257,8 @@ def overview_text(texts: Texts, view: Overview, now: datetime) -> str:
         state=state,
         next=next_line(texts, view.next_slot, now, view.zone),
     )
+    language = texts.render_html("settings.overview_language", language=display_name(view.language))
+    return body + "\n" + language
 
 
 def overview_keyboard(texts: Texts, view: Overview) -> InlineKeyboardMarkup:

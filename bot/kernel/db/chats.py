@@ -34,13 +34,18 @@ async def join_chat(
     member_count: int | None,
     bot_is_admin: bool,
     now: datetime,
+    language: str = "en",
 ) -> tuple[Chat, bool]:
-    """Record that the bot is in the group; return the chat and whether it is new to us."""
+    """Record that the bot is in the group; return the chat and whether it is new to us.
+
+    A new chat starts in ``language``; a chat the bot knows keeps the one it has.
+    """
     chat = await session.get(Chat, chat_id)
     if chat is None:
         chat = Chat(
             id=chat_id,
             timezone=timezone,
+            language=language,
             member_count=member_count,
             bot_is_admin=bot_is_admin,
             active=True,
@@ -56,7 +61,12 @@ async def join_chat(
 
 
 async def ensure_chat(
-    session: AsyncSession, chat_id: int, *, timezone: str, now: datetime | None = None
+    session: AsyncSession,
+    chat_id: int,
+    *,
+    timezone: str,
+    now: datetime | None = None,
+    language: str = "en",
 ) -> Chat:
     """Return the chat, creating it when an update comes from a group we missed the join of.
 
@@ -65,7 +75,7 @@ async def ensure_chat(
     """
     chat = await session.get(Chat, chat_id)
     if chat is None:
-        chat = Chat(id=chat_id, timezone=timezone, active=True)
+        chat = Chat(id=chat_id, timezone=timezone, active=True, language=language)
         if now is not None:
             chat.created_at = now
         session.add(chat)
@@ -73,6 +83,19 @@ async def ensure_chat(
         if now is not None:
             reschedule(chat, now)
     return chat
+
+
+async def language_of(session: AsyncSession, chat_id: int) -> str | None:
+    """The chat's language, or None when the bot has no row for it."""
+    return await session.scalar(select(Chat.language).where(Chat.id == chat_id))
+
+
+async def languages_of(session: AsyncSession, chat_ids: list[int]) -> dict[int, str]:
+    """Each chat's language, by id (chats without a row are left out)."""
+    if not chat_ids:
+        return {}
+    rows = await session.execute(select(Chat.id, Chat.language).where(Chat.id.in_(chat_ids)))
+    return {chat_id: language for chat_id, language in rows}
 
 
 async def set_active(session: AsyncSession, chat_id: int, active: bool) -> None:

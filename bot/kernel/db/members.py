@@ -49,8 +49,19 @@ class Meeting(Met):
     now: datetime
 
 
-async def meet(session: AsyncSession, actor: Actor, *, default_timezone: str, now: datetime) -> Met:
-    """Register the group and the member who acted, as the update's first step."""
+async def meet(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    default_timezone: str,
+    now: datetime,
+    language: str = "en",
+) -> Met:
+    """Register the group and the member who acted, as the update's first step.
+
+    A group met for the first time here starts in ``language`` (the member's, when the bot
+    speaks it).
+    """
     if not actor.in_group:
         return Met(None, None)
     chat = await get_chat(session, actor.chat_id)
@@ -61,7 +72,9 @@ async def meet(session: AsyncSession, actor: Actor, *, default_timezone: str, no
         # stores nothing, so no stranger's chat is planned daily.
         if not await actor.bot_is_member():
             raise NotAMemberError(actor.chat_id)
-        chat = await ensure_chat(session, actor.chat_id, timezone=default_timezone, now=now)
+        chat = await ensure_chat(
+            session, actor.chat_id, timezone=default_timezone, now=now, language=language
+        )
     if actor.user_id is None or actor.is_bot:
         return Met(chat, None)
     partner, known = await find_partner(session, actor.chat_id, actor.user_id, actor.name)

@@ -14,6 +14,7 @@ from telegram import CallbackQuery, Message, Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.kernel.services import Ctx
+from bot.kernel.telegram.interaction import quick_words
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ async def refuse(update: Update, ctx: Ctx) -> None:
     query = update.callback_query
     if query is None:
         return
-    await query.answer(ctx.services.texts.render("errors.unknown_button"), show_alert=True)
+    await query.answer(quick_words(update, ctx).render("errors.unknown_button"), show_alert=True)
 
 
 async def on_any_button(update: Update, ctx: Ctx) -> None:

@@ -11,6 +11,7 @@ from telegram.error import Forbidden, NetworkError, TelegramError
 
 from bot.kernel.db.members import NotAMemberError
 from bot.kernel.services import Ctx
+from bot.kernel.telegram.interaction import quick_words
 
 log = logging.getLogger(__name__)
 
@@ -80,10 +81,11 @@ async def on_error(update: object, ctx: Ctx) -> None:
     if chat is None or isinstance(error, Forbidden | NetworkError):
         # Nobody to tell, or telling them would fail the same way.
         return
+    texts = quick_words(update, ctx)
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(ctx.services.texts.render("errors.generic"))
+            await update.callback_query.answer(texts.render("errors.generic"))
         elif update.effective_message is not None:
-            await ctx.bot.send_message(chat.id, ctx.services.texts.render_html("errors.generic"))
+            await ctx.bot.send_message(chat.id, texts.render_html("errors.generic"))
     except TelegramError:
         log.warning("could not tell chat %s about the failure", chat.id)

@@ -23,6 +23,7 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.kernel.services import Ctx
 from bot.kernel.telegram.budget import FloodBudget, Verdict
+from bot.kernel.telegram.interaction import quick_words
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ class FloodGate:
 
 
 async def _tell(update: Update, ctx: Ctx, chat_id: int, *, notice: bool) -> None:
-    texts = ctx.services.texts
+    texts = quick_words(update, ctx)
     try:
         if update.callback_query is not None:
             await update.callback_query.answer(texts.render("errors.slow_down") if notice else None)
