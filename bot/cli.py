@@ -36,6 +36,9 @@ def _parser(texts: Texts) -> argparse.ArgumentParser:
     commands = {
         name: sub.add_parser(name, help=text, description=text) for name, text in about.items()
     }
+    commands["demo"].add_argument(
+        "--language", default="en", help=texts.render("cli.help.demo_language")
+    )
     commands["validate"].add_argument(
         "file", nargs="?", type=Path, help=texts.render("cli.help.validate_file")
     )
@@ -88,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "demo":
             from bot.demo import main as demo_main
 
-            return demo_main()
+            return demo_main(args.language)
         settings = _settings()
         setup_logging(settings.log_level, _token(settings), fmt=settings.log_format)
         if command == "validate":

@@ -8,6 +8,7 @@ and needs neither a bot token nor the network. ``run_demo()`` returns the transc
 from __future__ import annotations
 
 import asyncio
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import Chat, Message, User
 
-from bot.app import build_services
+from bot.app import StartupError, build_services
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.demo_transcript import Transcript
@@ -292,10 +293,24 @@ def _settings(folder: Path, api_url: str) -> Settings:
     )
 
 
-async def _play(emulator: Emulator, clock: ManualClock, folder: Path) -> Transcript:
-    """Start the bot against the emulator, play every scene, stop the bot."""
+async def _play(
+    emulator: Emulator, clock: ManualClock, folder: Path, language: str = "en"
+) -> Transcript:
+    """Start the bot against the emulator, play every scene, stop the bot.
+
+    The couple's Telegram speaks ``language``: the group starts in it (the bot's words and
+    the library's), and the transcript's own lines are in it too.
+    """
     services = build_services(_settings(folder, emulator.url), clock=clock)
-    texts = services.texts
+    speaks = services.languages.match(language)
+    if speaks is None:
+        names = ", ".join(
+            f"{code} ({services.languages.name(code)})" for code in services.languages.codes
+        )
+        raise StartupError(
+            services.texts.render("cli.demo_unknown_language", given=language, languages=names)
+        )
+    texts = services.words_for(speaks)
     transcript = Transcript(texts, ZONE, CITY, emulator.bot.first_name)
     runner = BotRunner(services, poll_timeout=1.0)
     stage = Stage(
@@ -304,8 +319,8 @@ async def _play(emulator: Emulator, clock: ManualClock, folder: Path) -> Transcr
         clock,
         texts,
         transcript,
-        emulator.create_user(texts.render("demo.first")),
-        emulator.create_user(texts.render("demo.second")),
+        emulator.create_user(texts.render("demo.first"), language_code=speaks),
+        emulator.create_user(texts.render("demo.second"), language_code=speaks),
     )
     transcript.intro(stage.first.first_name, stage.second.first_name)
     try:
@@ -317,8 +332,9 @@ async def _play(emulator: Emulator, clock: ManualClock, folder: Path) -> Transcr
     return transcript
 
 
-async def run_demo() -> str:
-    """Play the week and return its transcript."""
+async def run_demo(language: str = "en") -> str:
+    """Play the week in a language (a code the bot speaks) and return its transcript;
+    :class:`StartupError` for a language it does not speak."""
     started = time.perf_counter()
     clock = ManualClock(local_instant(MONDAY, 9 * 60, ZONE))
     # The emulator dates messages by the same simulated clock the bot reads.
@@ -328,16 +344,21 @@ async def run_demo() -> str:
     await emulator.start(host="127.0.0.1", port=0)
     try:
         with tempfile.TemporaryDirectory(prefix="quality-time-demo-") as folder:
-            transcript = await _play(emulator, clock, Path(folder))
+            transcript = await _play(emulator, clock, Path(folder), language)
     finally:
         await emulator.stop()
     transcript.finish(time.perf_counter() - started)
     return transcript.text()
 
 
-def main() -> int:
+def main(language: str = "en") -> int:
     """Entry point of ``quality-time demo``: play the week and print the transcript."""
     # Only real problems reach the terminal; the transcript is the output.
     setup_logging("WARNING", TOKEN)
-    print(asyncio.run(run_demo()))
+    try:
+        transcript = asyncio.run(run_demo(language))
+    except StartupError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(transcript)
     return 0

@@ -16,6 +16,8 @@ from bot.features.answers.handlers import AnswerHandlers
 from bot.features.choices import handlers as choices
 from bot.features.choices.rules import DECK_BUTTON, DEPTH_BUTTON, TOPIC_BUTTON
 from bot.features.exercise import handlers as exercise
+from bot.features.language import handlers as language
+from bot.features.language.rules import LANGUAGE_BUTTON
 from bot.features.looking_back import handlers as looking_back
 from bot.features.onboarding import handlers as onboarding
 from bot.features.operator import handlers as operator
@@ -40,6 +42,7 @@ MENU = (
     "resume",
     "skip",
     "settings",
+    "language",
     "depth",
     "topics",
     "decks",
@@ -116,6 +119,7 @@ def register(app: BotApp) -> None:
     app.add_handler(CommandHandler("resume", settings.on_resume))
     app.add_handler(CommandHandler("skip", settings.on_skip))
     app.add_handler(CommandHandler("settings", settings.on_settings))
+    app.add_handler(CommandHandler("language", language.on_language))
     app.add_handler(CommandHandler("depth", choices.on_depth))
     app.add_handler(CommandHandler("topics", choices.on_topics))
     app.add_handler(CommandHandler("decks", choices.on_decks))
@@ -128,6 +132,7 @@ def register(app: BotApp) -> None:
         )
     )
     app.add_handler(CallbackQueryHandler(choices.on_depth_button, pattern=DEPTH_BUTTON))
+    app.add_handler(CallbackQueryHandler(language.on_language_button, pattern=LANGUAGE_BUTTON))
     app.add_handler(CallbackQueryHandler(choices.on_topic_button, pattern=TOPIC_BUTTON))
     app.add_handler(CallbackQueryHandler(choices.on_deck_button, pattern=DECK_BUTTON))
     app.add_handler(
@@ -166,7 +171,13 @@ def register(app: BotApp) -> None:
     app.add_error_handler(on_error)
 
 
-def menu(services: Services) -> list[BotCommand]:
-    """Build the command menu from the templates."""
-    texts = services.texts
+def menu(services: Services, language: str | None = None) -> list[BotCommand]:
+    """Build the command menu from a language's templates (the source language's by default)."""
+    texts = services.texts if language is None else services.words_for(language)
     return [BotCommand(name, texts.render(f"commands.{name}")) for name in MENU]
+
+
+def menu_language_code(language: str) -> str:
+    """The ``language_code`` Telegram takes for a language's menu: its ISO 639-1 part ("pt"
+    for pt-BR), since Telegram shows a menu by the user's two-letter language."""
+    return language.split("-")[0].lower()

@@ -15,7 +15,7 @@ from bot.kernel.metrics import MetricsServer
 from bot.kernel.services import BotApp, Services
 from bot.kernel.telegram.transport import AiohttpRequest
 from bot.kernel.telegram.webhook import WebhookServer
-from bot.registry import menu
+from bot.registry import menu, menu_language_code
 from bot.tick import EveningJob
 
 log = logging.getLogger(__name__)
@@ -162,11 +162,24 @@ class BotRunner:
         await self.services.close()
 
     async def _set_menu(self) -> None:
-        try:
-            await self.app.bot.set_my_commands(menu(self.services))
-        except TelegramError as exc:
-            # The menu is a convenience; a hiccup here must not keep the bot from starting.
-            log.warning("could not set the command menu: %s", exc)
+        """The command menu in the default language, and in each other language for the people
+        whose Telegram speaks it (by its two-letter code: "pt" for pt-BR)."""
+        languages = self.services.languages
+        menus: list[tuple[str, str | None]] = [(languages.default, None)]
+        taken = {menu_language_code(languages.default)}
+        for code in languages.codes:
+            iso = menu_language_code(code)
+            if iso not in taken:
+                taken.add(iso)
+                menus.append((code, iso))
+        for language, language_code in menus:
+            try:
+                await self.app.bot.set_my_commands(
+                    menu(self.services, language), language_code=language_code
+                )
+            except TelegramError as exc:
+                # The menu is a convenience; a hiccup here must not keep the bot from starting.
+                log.warning("could not set the %s command menu: %s", language, exc)
 
     def _polling_error(self, error: TelegramError) -> None:
         if isinstance(error, Conflict):

@@ -58,9 +58,11 @@ def shipped(folder: Path) -> tuple[str, ...]:
     return (SOURCE, *others)
 
 
-def display_name(code: str) -> str:
-    """A language's own name for itself, from CLDR: "Español", "Русский"."""
-    name = Locale.parse(code, sep="-").get_display_name() or code
+def display_name(code: str, in_language: str | None = None) -> str:
+    """A language's own name for itself, from CLDR: "Español", "Русский" (or its name in
+    another language: ``display_name("es", "en")`` is "Spanish")."""
+    locale = Locale.parse(code, sep="-")
+    name = locale.get_display_name(in_language.replace("-", "_") if in_language else None) or code
     return name[:1].upper() + name[1:]
 
 

@@ -34,6 +34,7 @@ GUARDED = (
     "recap",
     "exercises",
     "forget",
+    "language",
 )
 
 json_values = st.recursive(
