@@ -70,6 +70,15 @@ class Stage:
         """The bot's latest message in the group."""
         return self.emulator.bot_messages(self.group)[-1]
 
+    def newest_with(self, data: str) -> Message:
+        """The bot's latest message in the group with a button carrying ``data`` (a recap's
+        words may come apart from its picture when they are too long for a caption)."""
+        for message in reversed(self.emulator.bot_messages(self.group)):
+            rows = message.reply_markup.inline_keyboard if message.reply_markup else ()
+            if any(button.callback_data == data for row in rows for button in row):
+                return message
+        return self.newest()
+
     async def create_group(self) -> None:
         """The first partner creates the group with the bot in it; the bot says hello."""
         emu = self.emulator
@@ -225,7 +234,7 @@ async def _sunday(stage: Stage) -> None:
     if not await stage.tick(6, EVENING):
         stage.note(stage.texts.render("demo.in_recap"))
     await stage.tick(6, "19:01")
-    offer = stage.newest()  # the recap, carrying tonight's ideas
+    offer = stage.newest_with("act:1")  # the recap, carrying tonight's ideas
     stage.at(6, "19:40")
     await stage.tap(stage.second, offer, "act:1")
 
@@ -236,7 +245,7 @@ async def _follow_up(stage: Stage) -> None:
         if not await stage.tick(day, EVENING):
             stage.note(stage.texts.render("demo.resting"))
     await stage.tick(9, EVENING)
-    follow_up = stage.newest()
+    follow_up = stage.newest_with("fu:done")
     stage.at(9, "19:25")
     await stage.tap(stage.first, follow_up, "fu:done")
     stage.at(9, "19:26")
@@ -272,7 +281,7 @@ SCENES = (
 )
 
 
-def _settings(folder: Path, api_url: str) -> Settings:
+def _settings(folder: Path, api_url: str, prompts_dir: Path | None = None) -> Settings:
     """Settings for the demo alone: an operator's .env or environment must not leak in."""
     root = project_root()
     return Settings(
@@ -282,7 +291,7 @@ def _settings(folder: Path, api_url: str) -> Settings:
         database_url=f"sqlite+aiosqlite:///{folder / 'demo.db'}",
         default_timezone="UTC",
         exercises_file=root / "exercises.yaml",
-        prompts_dir=root / "prompts",
+        prompts_dir=prompts_dir or root / "prompts",
         language="en",
         webhook_url=None,
         # The script ticks by hand; the repeating job never comes round during the demo.
@@ -294,14 +303,18 @@ def _settings(folder: Path, api_url: str) -> Settings:
 
 
 async def _play(
-    emulator: Emulator, clock: ManualClock, folder: Path, language: str = "en"
+    emulator: Emulator,
+    clock: ManualClock,
+    folder: Path,
+    language: str = "en",
+    prompts_dir: Path | None = None,
 ) -> Transcript:
     """Start the bot against the emulator, play every scene, stop the bot.
 
     The couple's Telegram speaks ``language``: the group starts in it (the bot's words and
     the library's), and the transcript's own lines are in it too.
     """
-    services = build_services(_settings(folder, emulator.url), clock=clock)
+    services = build_services(_settings(folder, emulator.url, prompts_dir), clock=clock)
     speaks = services.languages.match(language)
     if speaks is None:
         names = ", ".join(
@@ -332,9 +345,10 @@ async def _play(
     return transcript
 
 
-async def run_demo(language: str = "en") -> str:
+async def run_demo(language: str = "en", prompts_dir: Path | None = None) -> str:
     """Play the week in a language (a code the bot speaks) and return its transcript;
-    :class:`StartupError` for a language it does not speak."""
+    :class:`StartupError` for a language it does not speak. ``prompts_dir``: other words than
+    the shipped ones (tests)."""
     started = time.perf_counter()
     clock = ManualClock(local_instant(MONDAY, 9 * 60, ZONE))
     # The emulator dates messages by the same simulated clock the bot reads.
@@ -344,7 +358,7 @@ async def run_demo(language: str = "en") -> str:
     await emulator.start(host="127.0.0.1", port=0)
     try:
         with tempfile.TemporaryDirectory(prefix="quality-time-demo-") as folder:
-            transcript = await _play(emulator, clock, Path(folder), language)
+            transcript = await _play(emulator, clock, Path(folder), language, prompts_dir)
     finally:
         await emulator.stop()
     transcript.finish(time.perf_counter() - started)

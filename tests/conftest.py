@@ -98,21 +98,36 @@ def in_own_loop(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
 
 @cache
 def shipped_content(prompts_dir: Path, language: str, exercises_file: Path) -> Content:
-    """The shipped templates and library, loaded and checked once per session.
+    """The shipped templates and library (or a session's own, see ``SESSION_PROMPTS``),
+    loaded and checked once per session.
 
     Both are frozen, and loading them (YAML, plus a scan of the code for template references)
     takes most of a second: nearly every test starts a bot, so this was most of the suite.
     """
-    settings = make_settings("sqlite+aiosqlite://", "http://127.0.0.1:1")
+    settings = make_settings(
+        "sqlite+aiosqlite://",
+        "http://127.0.0.1:1",
+        prompts_dir=prompts_dir,
+        language=language,
+        exercises_file=exercises_file,
+    )
     return load_content(settings)
+
+
+# Prompt folders written once per session and never changed (the languages' test catalogs):
+# their content is loaded once too.
+SESSION_PROMPTS: set[Path] = set()
 
 
 def services_for(settings: Settings, clock: ManualClock) -> Services:
     """``build_services``, reusing the shipped texts and library when the settings name them."""
     shipped = (ROOT / "prompts", "en", ROOT / "exercises.yaml")
-    if (settings.prompts_dir, settings.language, settings.exercises_file) != shipped:
+    named = (settings.prompts_dir, settings.language, settings.exercises_file)
+    if named != shipped and (
+        settings.prompts_dir not in SESSION_PROMPTS or settings.exercises_file != shipped[2]
+    ):
         return build_services(settings, clock=clock)
-    return build_services(settings, clock=clock, loaded=shipped_content(*shipped))
+    return build_services(settings, clock=clock, loaded=shipped_content(*named))
 
 
 @pytest.fixture(scope="session")
