@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import gc
 import json
 import sys
@@ -49,6 +50,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--chats", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--profile", default=None, help="write cProfile stats of the peak tick")
     return parser.parse_args()
 
 
@@ -93,7 +95,7 @@ def _settings(database_url: str) -> Settings:
     )
 
 
-async def measure(database_url: str) -> dict[str, float]:
+async def measure(database_url: str, profile: str | None = None) -> dict[str, float]:
     """In a fresh process: RSS at start, then each tick's planning time and RSS."""
     clock = ManualClock(TYPICAL)
     settings = _settings(database_url)
@@ -116,9 +118,15 @@ async def measure(database_url: str) -> dict[str, float]:
             clock.advance(timedelta(seconds=30))
             await job.plan_due()
         clock.set(moment)
+        profiler = cProfile.Profile() if profile and name == "peak" else None
         started = time.perf_counter()
+        if profiler:
+            profiler.enable()
         result = await job.plan_due()
         figures[f"{name}_seconds"] = time.perf_counter() - started
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(profile)
         figures[f"{name}_planned"] = result.planned
         figures[f"rss_after_{name}"] = rss_mib()
     async with services.transaction() as session:
@@ -131,7 +139,7 @@ async def measure(database_url: str) -> dict[str, float]:
 async def main(args: argparse.Namespace) -> None:
     """Seed each size, measure it in a fresh process, print the figures."""
     if args.measure:
-        print(json.dumps(await measure(args.database_url)))
+        print(json.dumps(await measure(args.database_url, args.profile)))
         return
     print(f"machine: {machine()}")
     for count in args.chats:
@@ -140,8 +148,15 @@ async def main(args: argparse.Namespace) -> None:
             await seed(db_url, count)
             seeded = time.perf_counter() - started
             # A fresh process, so its memory is the planner's and the bot's, not the seeding's.
+            options = ["--profile", args.profile] if args.profile else []
             child = await asyncio.create_subprocess_exec(
-                sys.executable, __file__, "--measure", "--database-url", db_url, stdout=PIPE
+                sys.executable,
+                __file__,
+                "--measure",
+                "--database-url",
+                db_url,
+                *options,
+                stdout=PIPE,
             )
             out, _ = await child.communicate()
             if child.returncode:

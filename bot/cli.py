@@ -27,6 +27,7 @@ def _parser(texts: Texts) -> argparse.ArgumentParser:
         "demo": texts.render("cli.help.demo"),
         "migrate": texts.render("cli.help.migrate"),
         "validate": texts.render("cli.help.validate"),
+        "translations": texts.render("cli.help.translations"),
         "emulator": texts.render("cli.help.emulator"),
     }
     parser = argparse.ArgumentParser(
@@ -41,6 +42,9 @@ def _parser(texts: Texts) -> argparse.ArgumentParser:
     )
     commands["validate"].add_argument(
         "file", nargs="?", type=Path, help=texts.render("cli.help.validate_file")
+    )
+    commands["translations"].add_argument(
+        "languages", nargs="*", help=texts.render("cli.help.translations_languages")
     )
     emulator = commands["emulator"]
     # Shows each option's default after its help.
@@ -96,6 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         setup_logging(settings.log_level, _token(settings), fmt=settings.log_format)
         if command == "validate":
             return _validate(settings, args.file)
+        if command == "translations":
+            return _translations(settings, args.languages)
         if command == "migrate":
             return asyncio.run(_migrate(settings))
         return asyncio.run(_run(settings))
@@ -111,11 +117,34 @@ def _token(settings: Settings) -> str | None:
 
 
 def _validate(settings: Settings, file: Path | None) -> int:
-    from bot.library.report import validate_command
+    from bot.library.report import validate
+    from bot.translations.report import language_report
 
-    code, output = validate_command(file or settings.exercises_file, load_texts(settings))
+    texts = load_texts(settings)
+    code, output, library = validate(file or settings.exercises_file, texts)
+    if library is not None:
+        ok, lines = language_report(texts, settings.prompts_dir, library)
+        output = "\n".join([output, *lines])
+        code = code if ok else 1
     print(output, file=sys.stdout if code == 0 else sys.stderr)
     return code
+
+
+def _translations(settings: Settings, languages: list[str]) -> int:
+    from bot.library.loader import LibraryError, load_library
+    from bot.translations.catalog import update_catalogs
+    from bot.translations.languages import SOURCE, shipped
+
+    texts = load_texts(settings)
+    try:
+        library = load_library(settings.exercises_file, texts)
+    except LibraryError as exc:
+        raise StartupError("\n".join(exc.errors)) from None
+    folder = settings.prompts_dir
+    for code in [c for c in languages or shipped(folder) if c != SOURCE]:
+        update_catalogs(folder, code, texts, library)
+        print(texts.render("cli.translations_updated", language=code, path=str(folder / code)))
+    return 0
 
 
 async def _migrate(settings: Settings) -> int:

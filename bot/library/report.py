@@ -147,11 +147,17 @@ def warnings(library: Library, texts: Texts) -> list[str]:
     return found or [texts.render("validator.summary.no_near_duplicates", threshold=THRESHOLD)]
 
 
-def validate_command(path: Path | None, texts: Texts) -> tuple[int, str]:
-    """Check the library file; return the exit code (0 valid, 1 invalid) and what to print."""
+def validate(path: Path | None, texts: Texts) -> tuple[int, str, Library | None]:
+    """Check the library file: the exit code (0 valid, 1 invalid), what to print, the library."""
     path = path or default_path()
     library, errors = check_library(path, texts)
     if library is None:
         failed = texts.render("validator.summary.failed", count=len(errors))
-        return 1, "\n".join([*errors, failed])
-    return 0, "\n".join([summary(library, texts, path.name), *warnings(library, texts)])
+        return 1, "\n".join([*errors, failed]), None
+    return 0, "\n".join([summary(library, texts, path.name), *warnings(library, texts)]), library
+
+
+def validate_command(path: Path | None, texts: Texts) -> tuple[int, str]:
+    """Check the library file; return the exit code (0 valid, 1 invalid) and what to print."""
+    code, output, _library = validate(path, texts)
+    return code, output

@@ -18,7 +18,13 @@ def short_date(texts: Texts, day: date) -> str:
     """``Fri 4 Dec``-style date."""
     weekday = texts.render(f"settings.weekday.{WEEKDAY_KEYS[day.weekday()]}")
     month = texts.render(f"settings.month.m{day.month}")
-    return f"{weekday} {day.day} {month}"
+    return texts.render("settings.date_short", weekday=weekday, day=day.day, month=month)
+
+
+def day_and_month(texts: Texts, day: date) -> str:
+    """``4 Dec``-style date (a weekday word comes before it in the sentence)."""
+    month = texts.render(f"settings.month.m{day.month}")
+    return texts.render("settings.date_day", day=day.day, month=month)
 
 
 def days_label(texts: Texts, mask: int) -> str:
@@ -49,7 +55,7 @@ def next_line(texts: Texts, slot: Slot | None, now: datetime, zone: str) -> str:
     if slot.local_date == today + timedelta(days=1):
         return texts.render("settings.next_tomorrow", time=time)
     weekday = texts.render(f"settings.weekday.{WEEKDAY_KEYS[slot.local_date.weekday()]}")
-    day = f"{slot.local_date.day} {texts.render(f'settings.month.m{slot.local_date.month}')}"
+    day = day_and_month(texts, slot.local_date)
     return texts.render("settings.next_on", weekday=weekday, date=day, time=time)
 
 
@@ -61,7 +67,7 @@ def when_words(texts: Texts, slot: Slot, now: datetime, zone: str) -> str:
     if slot.local_date == today + timedelta(days=1):
         return texts.render("settings.when_tomorrow")
     weekday = texts.render(f"settings.weekday.{WEEKDAY_KEYS[slot.local_date.weekday()]}")
-    day = f"{slot.local_date.day} {texts.render(f'settings.month.m{slot.local_date.month}')}"
+    day = day_and_month(texts, slot.local_date)
     return texts.render("settings.when_on", weekday=weekday, date=day)
 
 

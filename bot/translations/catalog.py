@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -152,6 +153,24 @@ def sync(language: str, units: Sequence[Unit], old: Mapping[str, Translation]) -
     return result
 
 
+HEADER = """\
+# The words of Quality Time in {language}, over the English of prompts/en/*.yaml and
+# exercises.yaml. msgctxt is the key (a template's name, or a library entry's id and field),
+# msgid the English it was translated from. `quality-time translations` brings this file in line
+# with the English; `quality-time validate` reports what is missing, stale or broken.
+#"""
+
+
+def _created(path: Path) -> datetime:
+    """The catalog's creation date, kept across updates (so an update changes only entries)."""
+    if path.is_file():
+        with path.open("rb") as handle:
+            created = read_po(handle).creation_date
+        if isinstance(created, datetime):
+            return created
+    return datetime.now(UTC).replace(second=0, microsecond=0)
+
+
 def write_catalog(
     path: Path,
     language: str,
@@ -160,7 +179,19 @@ def write_catalog(
     old: Mapping[str, Translation] | None = None,
 ) -> None:
     """Write a language's catalog (``translations`` as :func:`sync` made them)."""
-    catalog = Catalog(locale=_babel_locale(language), project=PROJECT, fuzzy=False)
+    created = _created(path)
+    catalog = Catalog(
+        locale=_babel_locale(language),
+        project=PROJECT,
+        version="1",
+        copyright_holder="the Quality Time contributors",
+        last_translator="the Quality Time contributors",
+        language_team=f"{language} (the Quality Time contributors)",
+        header_comment=HEADER.format(language=language),
+        creation_date=created,
+        revision_date=created,
+        fuzzy=False,
+    )
     notes = {unit.key: unit.note for unit in units}
     for item in translations:
         before = (old or {}).get(item.key)

@@ -7,7 +7,27 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, case, func, insert, inspect, or_, select, update
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ColumnElement,
+    Date,
+    DateTime,
+    Integer,
+    String,
+    Table,
+    and_,
+    any_,
+    bindparam,
+    case,
+    func,
+    insert,
+    inspect,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -94,6 +114,18 @@ _MOVED = (
 )
 
 
+def _postgres(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _chat_in(session: AsyncSession, ids: Sequence[int]) -> ColumnElement[bool]:
+    """``chats.id`` is one of ``ids``: on PostgreSQL one array parameter (``= ANY``), not an
+    ``IN`` of thousands of parameters (rendering those was a tenth of a crowd's planning)."""
+    if _postgres(session):
+        return Chat.id == any_(bindparam(None, list(ids), type_=postgresql.ARRAY(BigInteger)))
+    return Chat.id.in_(ids)
+
+
 async def lock_crowd(
     session: AsyncSession, due_at: datetime, chat_ids: Sequence[int]
 ) -> list[DueChat]:
@@ -103,7 +135,7 @@ async def lock_crowd(
     """
     query = (
         select(*_SCHEDULE)
-        .where(Chat.id.in_(chat_ids), Chat.active.is_(True), Chat.next_send_at == due_at)
+        .where(_chat_in(session, chat_ids), Chat.active.is_(True), Chat.next_send_at == due_at)
         .with_for_update(skip_locked=True)
     )
     return [DueChat(*row) for row in (await session.execute(query)).all()]
@@ -126,7 +158,7 @@ async def move_on(session: AsyncSession, chats: Sequence[DueChat]) -> None:
     for changed, ids in groups.items():
         await session.execute(
             update(Chat)
-            .where(Chat.id.in_(ids))
+            .where(_chat_in(session, ids))
             .values(dict(changed))
             .execution_options(synchronize_session=False)
         )
@@ -139,6 +171,10 @@ async def add_runs(session: AsyncSession, new: Sequence[NewRun]) -> set[tuple[in
     """
     if not new:
         return set()
+    # The table, not the mapped class: a Core insert skips the ORM's per-row bookkeeping.
+    table = cast(Table, Run.__table__)
+    if _postgres(session):
+        return await _add_runs_unnest(session, table, new)
     rows = [
         {
             "chat_id": run.chat_id,
@@ -153,16 +189,56 @@ async def add_runs(session: AsyncSession, new: Sequence[NewRun]) -> set[tuple[in
         }
         for run in new
     ]
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    # The table, not the mapped class: a Core insert skips the ORM's per-row bookkeeping.
-    table = cast(Table, Run.__table__)
     stmt = (
-        insert(table)
+        sqlite.insert(table)
         .on_conflict_do_nothing(index_elements=["chat_id", "local_date"])
         .returning(table.c.chat_id, table.c.local_date)
     )
     result = await session.execute(stmt, rows)
+    return {(chat_id, local_date) for chat_id, local_date in result.all()}
+
+
+async def _add_runs_unnest(
+    session: AsyncSession, table: Table, new: Sequence[NewRun]
+) -> set[tuple[int, date]]:
+    """PostgreSQL: the batch as one array a column, unnested into rows by the server.
+
+    Nine parameters instead of nine a row: a crowd's 10,000 runs were a third of its planning
+    time as separate VALUES rows.
+    """
+
+    def column(values: list[Any], kind: Any) -> Any:
+        return func.unnest(bindparam(None, values, type_=postgresql.ARRAY(kind)))
+
+    rows = select(
+        column([r.chat_id for r in new], BigInteger),
+        column([r.local_date for r in new], Date),
+        column([r.due_at for r in new], DateTime(timezone=True)),
+        column([r.not_before or r.due_at for r in new], DateTime(timezone=True)),
+        column([r.status for r in new], String),
+        column([r.reason for r in new], String),
+        column([r.kind for r in new], String),
+        literal(0, Integer),
+        literal(False, Boolean),
+    )
+    names = [
+        "chat_id",
+        "local_date",
+        "due_at",
+        "not_before",
+        "status",
+        "reason",
+        "kind",
+        "attempts",
+        "recovered",
+    ]
+    stmt = (
+        postgresql.insert(table)
+        .from_select(names, rows)
+        .on_conflict_do_nothing(index_elements=["chat_id", "local_date"])
+        .returning(table.c.chat_id, table.c.local_date)
+    )
+    result = await session.execute(stmt)
     return {(chat_id, local_date) for chat_id, local_date in result.all()}
 
 
