@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from importlib import resources
 
-from bot.schedule.reading import vocabulary
+from bot.schedule import reading
 
 # Big cities that are not the name of their zone. Zone names themselves ("Lisbon",
 # "New York", "Kolkata") are found without this table.
@@ -368,7 +368,7 @@ def find_zone(text: str) -> ZoneResult:
     folded = fold(given)
     if folded in CITY_ALIASES:
         return ZoneMatch(CITY_ALIASES[folded])
-    place = vocabulary().meaning("place", given)
+    place = reading.vocabulary().meaning("place", given)
     if place is not None:
         return ZoneMatch(canonical(place), given=given, city=given)
     if folded in cities:
