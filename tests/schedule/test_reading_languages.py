@@ -182,3 +182,41 @@ def test_a_delay_in_days_is_no_nudge_delay() -> None:
 )
 def test_cities_are_found_as_people_write_them_in_each_language(text: str, zone: str) -> None:
     assert find_zone(text) == ZoneMatch(zone)
+
+
+# The example arguments the translated messages show (prompts/<lang>/messages.po): each must be
+# understood, or a couple copying one would be told it was not.
+TRANSLATED_EXAMPLES = [
+    ("time", "8:30 de la noche"),
+    ("time", "8h30 da noite"),
+    ("time", "8:30 вечера"),
+    ("days", "lun,mié,vie"),
+    ("days", "seg,qua,sex"),
+    ("days", "пн,ср,пт"),
+    ("days", "entre semana"),
+    ("days", "dias úteis"),
+    ("days", "fim de semana"),
+    ("days", "выходные"),
+    ("pause", "2sem"),
+    ("pause", "hasta 2026-12-24"),
+    ("pause", "até 2026-12-24"),
+    ("pause", "3д"),
+    ("pause", "2нед"),
+    ("delay", "90min"),
+    ("delay", "90мин"),
+    ("delay", "3ч"),
+]
+
+
+@pytest.mark.parametrize(("command", "argument"), TRANSLATED_EXAMPLES)
+def test_every_example_argument_the_translations_show_is_understood(
+    command: str, argument: str
+) -> None:
+    parse = {
+        "time": parse_time,
+        "days": parse_days,
+        "pause": lambda text: parse_pause(text, TODAY),
+        "delay": parse_delay,
+    }[command]
+
+    assert not isinstance(parse(argument), Problem)
