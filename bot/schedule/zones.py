@@ -29,23 +29,6 @@ from importlib import resources
 
 from bot.schedule import reading
 
-# Big cities that are not the name of their zone. Zone names themselves ("Lisbon",
-# "New York", "Kolkata") are found without this table.
-CITY_ALIASES = {
-    "mumbai": "Asia/Kolkata", "delhi": "Asia/Kolkata", "new delhi": "Asia/Kolkata",
-    "bangalore": "Asia/Kolkata", "bengaluru": "Asia/Kolkata", "chennai": "Asia/Kolkata",
-    "beijing": "Asia/Shanghai", "shenzhen": "Asia/Shanghai", "san francisco": "America/Los_Angeles",
-    "seattle": "America/Los_Angeles", "washington": "America/New_York", "boston": "America/New_York",
-    "miami": "America/New_York", "atlanta": "America/New_York", "dallas": "America/Chicago",
-    "houston": "America/Chicago", "montreal": "America/Toronto", "munich": "Europe/Berlin",
-    "hamburg": "Europe/Berlin", "frankfurt": "Europe/Berlin", "barcelona": "Europe/Madrid",
-    "milan": "Europe/Rome", "kiev": "Europe/Kyiv", "st petersburg": "Europe/Moscow",
-    "hanoi": "Asia/Ho_Chi_Minh", "osaka": "Asia/Tokyo", "rio": "America/Sao_Paulo",
-    "rio de janeiro": "America/Sao_Paulo", "wellington": "Pacific/Auckland",
-    "chatham islands": "Pacific/Chatham", "cape town": "Africa/Johannesburg",
-    "utc": "UTC", "z": "UTC", "zulu": "UTC",
-}  # fmt: skip
-
 # Abbreviations, as people use them: the zone with the daylight saving they expect. tzdata's own
 # EST, MST and HST are fixed offsets, and its CET is Brussels; "CST" and "IST" are the ones most
 # couples mean here (US Central, India), and anyone else can send their city.
@@ -311,7 +294,7 @@ def _vocabularies() -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, st
     full, cities = _indexes()
     zones = {name: sorted(found)[0] for name, found in cities.items()}
     zones.update(full)
-    zones.update(CITY_ALIASES)
+    zones.update(reading.vocabulary().words("place"))
     big = {fold(city.name): (city.name, city.zone) for city in _city_index()[0].values()}
     return {word: (zone, zone) for word, zone in zones.items()}, big
 
@@ -366,8 +349,6 @@ def find_zone(text: str) -> ZoneResult:
     if key in full:
         return ZoneMatch(full[key])
     folded = fold(given)
-    if folded in CITY_ALIASES:
-        return ZoneMatch(CITY_ALIASES[folded])
     place = reading.vocabulary().meaning("place", given)
     if place is not None:
         return ZoneMatch(canonical(place), given=given, city=given)

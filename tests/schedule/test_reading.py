@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import reading_problems
 from bot.paths import project_root
 from bot.schedule.reading import (
     KINDS,
@@ -174,3 +175,7 @@ def test_the_reading_words_are_not_templates_to_translate() -> None:
 def write(folder: Path, language: str, text: str) -> None:
     (folder / language).mkdir(parents=True, exist_ok=True)
     (folder / language / READING_FILE).write_text(text, encoding="utf-8")
+
+
+def test_the_shipped_reading_words_let_the_bot_start() -> None:
+    assert reading_problems() == []
