@@ -21,6 +21,7 @@ from bot.kernel.telegram.transport import AiohttpRequest
 from bot.library.holder import LibraryHolder
 from bot.library.loader import LibraryError, load_library
 from bot.library.schema import Library
+from bot.schedule.reading import ReadingError, vocabulary
 from bot.texts import TextError, Texts, check_references
 from bot.translations.catalog import CatalogError
 from bot.translations.languages import SOURCE, Languages, TranslationError
@@ -85,7 +86,19 @@ def load_content(settings: Settings) -> Content:
         languages = Languages.load(texts, library, settings.prompts_dir, settings.language)
     except (TranslationError, CatalogError) as exc:
         raise StartupError(texts.render("cli.translations_broken", problems=str(exc))) from None
+    problems = reading_problems()
+    if problems:
+        raise StartupError("\n".join(problems))
     return Content(texts, library, languages)
+
+
+def reading_problems() -> list[str]:
+    """What is wrong with the words the bot reads (prompts/<language>/reading.yaml), if anything:
+    a malformed file, or a word that means two things (read once, then kept for the parsers)."""
+    try:
+        return vocabulary().conflicts()
+    except ReadingError as exc:
+        return [str(exc)]
 
 
 def build_services(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from bot.app import StartupError, build_services, load_texts, prepare_database
+from bot.app import StartupError, build_services, load_texts, prepare_database, reading_problems
 from bot.config import Settings
 from bot.logs import setup_logging
 from bot.texts import TextError, Texts
@@ -126,6 +126,9 @@ def _validate(settings: Settings, file: Path | None) -> int:
         ok, lines = language_report(texts, settings.prompts_dir, library)
         output = "\n".join([output, *lines])
         code = code if ok else 1
+    broken_words = reading_problems()
+    if broken_words:
+        output, code = "\n".join([output, *broken_words]), 1
     print(output, file=sys.stdout if code == 0 else sys.stderr)
     return code
 

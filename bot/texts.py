@@ -132,7 +132,7 @@ class Texts:
         templates: dict[str, str] = {}
         plurals: dict[str, tuple[str, ...]] = {}
         categories = plural_categories(language)
-        for path in sorted(base.glob("*.yaml")):
+        for path in sorted(set(base.glob("*.yaml")) - {base / "reading.yaml"}):  # words read
             try:
                 data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             except yaml.YAMLError as exc:

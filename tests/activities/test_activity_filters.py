@@ -39,3 +39,12 @@ def test_two_words_of_one_kind_with_different_values_conflict(
 )
 def test_words_that_agree_or_narrow_different_things_do_not_conflict(words: list[str]) -> None:
     assert conflicting(words) is None
+
+
+async def test_activity_filters_in_portuguese_name_the_two_that_conflict_as_typed(
+    bot: RunningBot, couple: Couple
+) -> None:
+    answer = await press_time(bot, couple, "/activity em casa fora")
+
+    assert "“em casa” and “fora”" in answer
+    assert "An idea for the two of you" not in answer

@@ -224,3 +224,14 @@ async def test_distance_on_offers_the_activity_done_apart_with_how(
 
     assert "A film night" in offer
     assert "on a call and watch together" in offer
+
+
+async def test_depth_topics_and_decks_take_their_words_in_spanish_and_russian(
+    bot: RunningBot, couple: Couple
+) -> None:
+    assert "Deep" in await press_time(bot, couple, "/depth profundo")
+    assert "Money: on" in await press_time(bot, couple, "/decks деньги вкл")
+    assert "Fun & play: off" in await press_time(bot, couple, "/topics diversión no")
+
+    row = await chat_row(bot, couple)
+    assert (row.depth, row.decks, row.disabled_categories) == ("deep", "money", "fun")

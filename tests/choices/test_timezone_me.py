@@ -76,3 +76,16 @@ async def test_the_nudge_waits_for_morning_in_the_nudged_partners_own_zone(
     [nudge] = nudges(bot, couple)
     assert nudge.text is not None and nudge.text.startswith("Sam")
     assert "on a call" in nudge.text
+
+
+async def test_a_partner_sets_and_clears_their_own_zone_in_russian(
+    bot: RunningBot, couple: Couple
+) -> None:
+    chosen = await as_sam(bot, couple, "/timezone я Москва")
+    zones = await own_zones(bot)
+    cleared = await as_sam(bot, couple, "/timezone я сброс")
+
+    assert "Europe/Moscow" in chosen
+    assert zones == {"Alex": None, "Sam": "Europe/Moscow"}
+    assert "follow the group's time zone again" in cleared
+    assert (await own_zones(bot))["Sam"] is None

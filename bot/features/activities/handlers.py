@@ -25,10 +25,11 @@ async def on_activity(update: Update, ctx: Ctx) -> None:
     if message is None or actor is None:
         return
     texts = await words(update, ctx)
-    asked = [w.lower() for w in (ctx.args or [])]
-    if any(w not in rules.FILTER_WORDS for w in asked):
+    read = rules.read_filters(" ".join(ctx.args or []))
+    if read is None:
         await message.reply_text(texts.render_html("activities.unknown_filter"))
         return
+    asked = [typed for typed, _meaning in read]
     clash = rules.conflicting(asked)
     if clash is not None:
         first, second = clash
@@ -44,7 +45,8 @@ async def on_activity(update: Update, ctx: Ctx) -> None:
     text, keyboard = single_offer(texts, idea, apart=offered.apart)
     posted = await ctx.bot.send_message(message.chat.id, text, reply_markup=keyboard)
     ctx.services.metrics.activity_offered("command")
-    await service.suggested(ctx.services, message.chat.id, offered, asked, posted.message_id)
+    meanings = [meaning for _typed, meaning in read]  # "Another idea" reads them in any chat
+    await service.suggested(ctx.services, message.chat.id, offered, meanings, posted.message_id)
 
 
 async def on_offer_button(update: Update, ctx: Ctx) -> None:

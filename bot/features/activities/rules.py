@@ -24,6 +24,7 @@ from bot.library.activities import ActivityPick, Hemisphere, Region, pick_activi
 from bot.library.picker import seed_for
 from bot.library.schema import Activity, Library
 from bot.schedule.latitude import latitude
+from bot.schedule.reading import vocabulary
 from bot.schedule.slots import local_instant
 
 QUIET_EVENINGS = 3
@@ -136,24 +137,50 @@ class Filters:
     max_minutes: int | None = None
 
 
+# What each filter word means (reading.yaml's ``filter`` words of every language map to these).
 FILTER_WORDS = {
     "free": Filters(cost="free"),
     "cheap": Filters(cost="low"),
     "home": Filters(place="home"),
     "out": Filters(place="out"),
-    "outside": Filters(place="out"),
     "calm": Filters(energy="calm"),
     "active": Filters(energy="active"),
     "short": Filters(max_minutes=30),
-    "quick": Filters(max_minutes=30),
 }
 
 
+def read_filters(text: str) -> list[tuple[str, str]] | None:
+    """Each filter word or phrase of an /activity argument, as typed with its meaning
+    ("gratis en casa", "бесплатно вне дома"); None when one of them is no filter word."""
+    words = vocabulary()
+    typed = text.split()
+    longest = words.longest("filter")
+    found: list[tuple[str, str]] = []
+    i = 0
+    while i < len(typed):
+        for size in range(min(longest, len(typed) - i), 0, -1):
+            phrase = " ".join(typed[i : i + size])
+            meaning = words.meaning("filter", phrase)
+            if meaning in FILTER_WORDS:
+                found.append((phrase, meaning))
+                i += size
+                break
+        else:
+            return None
+    return found
+
+
+def _filter(word: str) -> Filters | None:
+    meaning = vocabulary().meaning("filter", word)
+    return FILTER_WORDS.get(meaning) if meaning is not None else None
+
+
 def filters_from(words: list[str]) -> Filters:
-    """Combine /activity words ("free home") into one filter; unknown words are ignored."""
+    """Combine /activity words ("free home", "gratis casa") into one filter; unknown words are
+    ignored."""
     merged = Filters()
     for word in words:
-        found = FILTER_WORDS.get(word)
+        found = _filter(word)
         if found is not None:
             merged = Filters(
                 cost=found.cost or merged.cost,
@@ -168,7 +195,7 @@ def conflicting(words: list[str]) -> tuple[str, str] | None:
     """Two /activity words that ask for different things of one kind ("home out"), if any."""
     seen: dict[str, tuple[str, object]] = {}
     for word in words:
-        found = FILTER_WORDS.get(word)
+        found = _filter(word)
         if found is None:
             continue
         for name, value in vars(found).items():

@@ -62,11 +62,11 @@ async def on_depth(update: Update, ctx: Ctx) -> None:
         return
     message, actor = started
     texts = await words(update, ctx)
-    word = arg.lower()
-    if word not in rules.DEPTH_WORDS:
+    depth = rules.read_depth(arg)
+    if depth is None:
         await message.reply_text(texts.render_html("settings.depth_unknown", given=arg[:40]))
         return
-    changed = await service.change(ctx.services, actor, lambda chat: rules.set_depth(chat, word))
+    changed = await service.change(ctx.services, actor, lambda chat: rules.set_depth(chat, depth))
     if not changed.allowed or changed.choices is None:
         await message.reply_text(texts.render_html("settings.not_allowed"))
         return
@@ -79,8 +79,8 @@ async def on_depth(update: Update, ctx: Ctx) -> None:
 async def on_topics(update: Update, ctx: Ctx) -> None:
     """Show the topics with buttons, or switch one: /topics fun off, /topics tender on."""
     texts = await words(update, ctx)
-    names: dict[str, list[str]] = {c.value: [category_name(texts, c)] for c in Category}
-    names[TENDER] = [texts.render("settings.tender_name"), "sensitive"]
+    shown = {c.value: category_name(texts, c) for c in Category}
+    names = rules.names_of("topic", {**shown, TENDER: texts.render("settings.tender_name")})
 
     def edit(chat: ChatChoices, name: str, on: bool) -> Toggle:
         if name == TENDER:
@@ -93,7 +93,7 @@ async def on_topics(update: Update, ctx: Ctx) -> None:
 async def on_decks(update: Update, ctx: Ctx) -> None:
     """List the decks with buttons, or switch one: /decks money on."""
     texts = await words(update, ctx)
-    names = {d.value: [view.deck_name(texts, d)] for d in Deck}
+    names = rules.names_of("deck", {d.value: view.deck_name(texts, d) for d in Deck})
 
     def edit(chat: ChatChoices, name: str, on: bool) -> Toggle:
         return rules.set_deck(chat, Deck(name), on)

@@ -15,13 +15,12 @@ from typing import Protocol
 
 from bot.library.picker import AUTO, DEPTH_CHOICES, TENDER_AFTER
 from bot.library.schema import Category, Deck
+from bot.schedule.reading import fold, vocabulary
 
 # In the order the /depth buttons show them, lightest first.
 DEPTH_WORDS: tuple[str, ...] = ("light", "medium", "deep", AUTO)
 assert set(DEPTH_WORDS) == set(DEPTH_CHOICES)
 TENDER = "tender"  # the /topics button (and word) for sensitive entries
-_ON = frozenset({"on", "yes"})
-_OFF = frozenset({"off", "no", "stop"})
 
 
 class ChatChoices(Protocol):
@@ -76,8 +75,15 @@ def choices_of(chat: ChatChoices, now: datetime) -> Choices:
 
 
 def plain(text: str) -> str:
-    """A typed word as it is compared: lower case, letters only, "&" read as "and"."""
-    return re.sub(r"[^\w]+", " ", text.lower().replace("&", " and ")).replace("_", " ").strip()
+    """A typed word as it is compared: folded (bot.schedule.reading), letters only, "&" as "and"."""
+    return " ".join(re.sub(r"[\W_]+", " ", fold(text.replace("&", " and "))).split())
+
+
+def names_of(kind: str, shown: Mapping[str, str]) -> dict[str, list[str]]:
+    """Each topic's or deck's id with the words that name it: the name the chat sees first,
+    then every shipped language's words for it (``topic`` or ``deck`` in reading.yaml)."""
+    words = vocabulary()
+    return {key: [name, *words.spellings(kind, key)] for key, name in shown.items()}
 
 
 def find_word(typed: str, names: Mapping[str, Iterable[str]]) -> str | None:
@@ -100,9 +106,9 @@ def find_word(typed: str, names: Mapping[str, Iterable[str]]) -> str | None:
 
 
 def on_off(word: str) -> bool | None:
-    """``on`` / ``off`` (and yes / no) as a bool; None for anything else."""
-    word = word.strip().lower()
-    return True if word in _ON else False if word in _OFF else None
+    """``on`` / ``off`` (yes / no, sí, não, вкл...) as a bool; None for anything else."""
+    said = vocabulary().meaning("switch", word)
+    return True if said == "on" else False if said == "off" else None
 
 
 @dataclass(frozen=True)
@@ -126,13 +132,19 @@ def parse_switch(arg: str) -> Switch | None:
     return None
 
 
+def read_depth(typed: str) -> str | None:
+    """The depth a typed word means (light, ligero, leve, лёгкие...), or None."""
+    depth = vocabulary().meaning("depth", typed)
+    return depth if depth in DEPTH_CHOICES else None
+
+
 def set_depth(chat: ChatChoices, word: str) -> str | None:
-    """Apply ``/depth <word>``; the word stored, or None when it is no depth word."""
-    word = word.strip().lower()
-    if word not in DEPTH_CHOICES:
+    """Apply ``/depth <word>``; the depth stored, or None when it is no depth word."""
+    depth = read_depth(word)
+    if depth is None:
         return None
-    chat.depth = word
-    return word
+    chat.depth = depth
+    return depth
 
 
 class Toggle(StrEnum):

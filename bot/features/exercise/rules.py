@@ -11,6 +11,7 @@ from typing import Protocol
 from bot.library.picker import History, Pick, Preferences, pick
 from bot.library.schema import Category, Exercise, Kind, Library, category_name
 from bot.schedule.parse import Problem, echo, parse_days
+from bot.schedule.reading import fold, vocabulary
 from bot.texts import Texts
 
 # At most this many /exercise posts per chat in the window; "Another one" edits in place.
@@ -22,19 +23,22 @@ KINDS = (Kind.PROMPT, Kind.EXERCISE)
 
 
 def find_category(text: str, texts: Texts) -> Category | None:
-    """Match a typed topic against category ids and names ("dreams", "Daily life", "fun")."""
+    """Match a typed topic against category ids, names and every language's words for it
+    ("dreams", "Daily life", "fun", "sueños", "быт"); a start of three letters is enough."""
     wanted = _plain(text)
     if not wanted:
         return None
+    words = vocabulary()
     for category in Category:
-        names = {_plain(category.value), _plain(category_name(texts, category))}
+        spellings = (category.value, category_name(texts, category))
+        names = {_plain(s) for s in (*spellings, *words.spellings("topic", category.value))}
         if wanted in names or any(name.startswith(wanted) for name in names if len(wanted) >= 3):
             return category
     return None
 
 
 def _plain(text: str) -> str:
-    return re.sub(r"[^a-z]+", " ", text.lower().replace("&", " and ")).strip()
+    return " ".join(re.sub(r"[\W_]+", " ", fold(text.replace("&", " and "))).split())
 
 
 def category_list() -> str:
@@ -73,19 +77,17 @@ EVENINGS_PROBLEMS: dict[str, frozenset[str]] = {
     "exercise.evenings_unreadable": frozenset({"given"}),
     "exercise.evenings_one_day": frozenset({"given"}),
 }
-_ON = frozenset({"on", "yes", "enable", "start"})
-_OFF = frozenset({"off", "no", "disable", "stop"})
 
 
 def parse_evenings(text: str) -> EveningsChoice | Problem:
-    """Read ``on``, ``off`` or one weekday (``sunday``, ``wed``); nothing means "show me"."""
-    raw = " ".join(text.lower().split())
+    """Read ``on``, ``off`` or one weekday (``sunday``, ``wed``, ``domingo``, ``вс``), in any
+    shipped language; nothing means "show me"."""
+    raw = " ".join(text.split())
     if not raw:
         return EveningsChoice()
-    if raw in _ON:
-        return EveningsChoice(enabled=True)
-    if raw in _OFF:
-        return EveningsChoice(enabled=False)
+    switch = vocabulary().meaning("switch", raw)
+    if switch in ("on", "off"):
+        return EveningsChoice(enabled=switch == "on")
     given = {"given": echo(text)}
     mask = parse_days(raw)
     if isinstance(mask, Problem):

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from bot.pictures.calendar import Evening
 from bot.schedule.parse import Problem, echo, parse_days
 from bot.schedule.plan import ChatSchedule, schedule_recap
+from bot.schedule.reading import vocabulary
 from bot.schedule.slots import local_instant
 
 # An unanswered prompt younger than this is still open, not a missed evening.
@@ -183,19 +184,17 @@ RECAP_PROBLEMS: dict[str, frozenset[str]] = {
     "stats.recap_unreadable": frozenset({"given"}),
     "stats.recap_one_day": frozenset({"given"}),
 }
-_ON = frozenset({"on", "yes", "enable", "start"})
-_OFF = frozenset({"off", "no", "disable", "stop"})
 
 
 def parse_recap(text: str) -> RecapChoice | Problem:
-    """Read ``on``, ``off``, or one weekday (``sunday``, ``mon``); nothing means "show me"."""
-    raw = " ".join(text.lower().split())
+    """Read ``on``, ``off``, or one weekday (``sunday``, ``mon``, ``domingo``, ``вс``), in any
+    shipped language; nothing means "show me"."""
+    raw = " ".join(text.split())
     if not raw:
         return RecapChoice()
-    if raw in _ON:
-        return RecapChoice(enabled=True)
-    if raw in _OFF:
-        return RecapChoice(enabled=False)
+    switch = vocabulary().meaning("switch", raw)
+    if switch in ("on", "off"):
+        return RecapChoice(enabled=switch == "on")
     given = {"given": echo(text)}
     mask = parse_days(raw)
     if isinstance(mask, Problem):

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.schedule.reading import vocabulary
+
 # The stored private message id is cleared this long after the answer, revealed or not.
 KEEP_FOR = timedelta(hours=48)
 MODES = ("on", "off", "only")
@@ -54,9 +56,9 @@ def read_payload(key: bytes, payload: str) -> tuple[int, int] | None:
 
 
 def parse_mode(typed: str) -> str | None:
-    """The /private argument as a mode, or None when it is not one."""
-    word = typed.strip().lower()
-    return word if word in MODES else None
+    """The /private argument (on, off, only; sí, só, только...) as a mode, or None."""
+    mode = vocabulary().meaning("switch", typed)
+    return mode if mode in MODES else None
 
 
 @dataclass(frozen=True)

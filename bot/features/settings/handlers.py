@@ -54,9 +54,9 @@ async def on_time(update: Update, ctx: Ctx) -> None:
 
 async def on_timezone(update: Update, ctx: Ctx) -> None:
     """Set the couple's time zone from a zone name or a city (/timezone me: one partner's own)."""
-    args = ctx.args or []
-    if args and args[0].lower() == "me":
-        await on_my_timezone(update, ctx, " ".join(args[1:]).strip())
+    mine = rules.my_zone_argument(ctx.args or [])
+    if mine is not None:
+        await on_my_timezone(update, ctx, mine)
         return
     arg = _arg(ctx)
     # The first city look-up builds the GeoNames index (about a second): off the event loop.

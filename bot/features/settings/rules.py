@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
@@ -9,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.schedule.parse import Problem, parse_delay
 from bot.schedule.plan import ChatSchedule, reschedule, upcoming
+from bot.schedule.reading import vocabulary
 from bot.schedule.slots import EVERY_DAY, Slot, local_instant
 
 WEEKDAYS, WEEKENDS = 0b0011111, 0b1100000
@@ -136,25 +138,28 @@ def overview(chat: ChatSettings, now: datetime) -> Overview:
     )
 
 
-_CLEAR = frozenset({"off", "clear", "reset", "none"})
+def my_zone_argument(args: Sequence[str]) -> str | None:
+    """What follows ``/timezone me`` (me, yo, eu, я...), or None when it is the couple's zone."""
+    if not args or vocabulary().meaning("me", args[0]) != "me":
+        return None
+    return " ".join(args[1:]).strip()
 
 
 def clears(arg: str) -> bool:
-    """``/timezone me off``: back to the chat's zone."""
-    return arg.strip().lower() in _CLEAR
-
-
-_NUDGES_OFF = frozenset({"off", "no", "stop"})
-_NUDGES_ON = frozenset({"on", "yes"})
+    """``/timezone me off`` (or clear, borrar, сброс...): back to the chat's zone."""
+    words = vocabulary()
+    return words.meaning("switch", arg) == "off" or words.meaning("clear", arg) == "clear"
 
 
 def set_nudges(chat: ChatSettings, arg: str) -> str | Problem:
-    """Apply ``/nudges on | off | 90m | 3h``: return "on", "off", "usage" or the parser's problem."""
-    arg = arg.strip().lower()
-    if arg in _NUDGES_OFF:
+    """Apply ``/nudges on | off | 90m | 3h`` (in any shipped language's words): return "on",
+    "off", "usage" or the parser's problem."""
+    arg = arg.strip()
+    switch = vocabulary().meaning("switch", arg)
+    if switch == "off":
         chat.nudges_enabled = False
         return "off"
-    if arg and arg not in _NUDGES_ON:
+    if arg and switch != "on":
         delay = parse_delay(arg)
         if isinstance(delay, Problem):
             return delay
