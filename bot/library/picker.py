@@ -134,15 +134,19 @@ def pick(
     An unknown ``category`` or the activity kind raises ``ValueError``.
     """
     prefs = prefs or Preferences()
-    pool = _pool(library, _talk_kinds(kinds), prefs, category)
+    key = (_talk_kinds(kinds), prefs, category)
+    pool = _pool(library, *key)
     if not pool:
         return None
     chosen = depth_ceiling(history.answered_together, prefs.max_depth) if prefs.ramp else None
     ceiling = max(
         chosen if chosen is not None else min(prefs.max_depth, max(DEPTHS)),
-        min(e.depth for e in pool),
+        library.memo(("floor", *key), lambda: min(e.depth for e in pool)),
     )
-    eligible = [e for e in pool if e.depth <= ceiling]
+    # Like the pool, the entries up to a depth are the same for every chat with these choices.
+    eligible: list[Talk] = library.memo(
+        ("eligible", *key, ceiling), lambda: [e for e in pool if e.depth <= ceiling]
+    )
     used = set(history.used)
     unused = [e for e in eligible if e.id not in used]
     rng = random.Random(seed)
