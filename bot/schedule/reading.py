@@ -142,6 +142,12 @@ class Vocabulary:
             dict.fromkeys(e.word for e in self.entries if e.kind == kind and e.meaning == meaning)
         )
 
+    def word_in(self, language: str, kind: str, meaning: str) -> str:
+        """The first word a language gives a meaning (to show it), else the first of any."""
+        spelled = [e for e in self.entries if e.kind == kind and e.meaning == meaning]
+        ours = [e.word for e in spelled if e.language == language]
+        return (ours or [e.word for e in spelled] or [meaning])[0]
+
     def longest(self, kind: str) -> int:
         """The most words a phrase of this kind has (to read phrases greedily)."""
         return max((len(word.split()) for word in self.words(kind)), default=1)

@@ -46,7 +46,9 @@ async def on_exercise(update: Update, ctx: Ctx) -> None:
     if typed and category is None:
         await message.reply_text(
             texts.render_html(
-                "exercise.unknown_category", given=typed[:40], categories=rules.category_list()
+                "exercise.unknown_category",
+                given=typed[:40],
+                categories=rules.category_list(texts.language),
             )
         )
         return

@@ -41,9 +41,10 @@ def _plain(text: str) -> str:
     return " ".join(re.sub(r"[\W_]+", " ", fold(text.replace("&", " and "))).split())
 
 
-def category_list() -> str:
-    """The topics, as people can type them."""
-    return ", ".join(category.value for category in Category)
+def category_list(language: str = "en") -> str:
+    """The topics, as people can type them in a language."""
+    words = vocabulary()
+    return ", ".join(words.word_in(language, "topic", category.value) for category in Category)
 
 
 def too_many_posts(recent_posts: int) -> bool:

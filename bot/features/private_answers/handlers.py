@@ -23,6 +23,14 @@ log = logging.getLogger(__name__)
 _SHARE_DATA = re.compile(rf"^({SHARE}|{KEEP}):(\d{{1,18}})$")
 
 
+# The chat's /private setting in its own words.
+MODE_NAMES = {
+    "on": "private.mode_names.on",
+    "off": "private.mode_names.off",
+    "only": "private.mode_names.only",
+}
+
+
 class Recording(Protocol):
     """The answers' one recording path (the batcher), which also updates the status line."""
 
@@ -108,8 +116,9 @@ class PrivateHandlers:
         if message is None or actor is None:
             return
         key, mode = await service.set_mode(ctx.services, actor, " ".join(ctx.args or []))
-        values = {"mode": mode} if key == "private.usage" else {}
-        await message.reply_text((await words(update, ctx)).render_html(key, **values))
+        texts = await words(update, ctx)
+        values = {"mode": texts.render(MODE_NAMES[mode])} if key == "private.usage" else {}
+        await message.reply_text(texts.render_html(key, **values))
 
     async def on_share(self, update: Update, ctx: Ctx) -> None:
         """ "Share anyway" or "Keep it private", under the question sent when time ran out."""
