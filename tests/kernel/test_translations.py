@@ -11,7 +11,7 @@ import pytest
 from bot.app import StartupError, load_content
 from bot.emulator.html import parse_html
 from bot.library.schema import Library
-from bot.texts import COUNT, Texts, plural_categories
+from bot.texts import COUNT, Texts, plural_categories, plural_chooser
 from bot.translations.catalog import (
     LIBRARY,
     MESSAGES,
@@ -91,6 +91,23 @@ def test_plural_forms_follow_the_languages_rules_for_0_1_2_5_and_21(
     russian = ("{count} вечер", "{count} вечера", "{count} вечеров")
     texts = source if language == "en" else source.translated("ru", {}, {"x.evenings": russian})
     assert [texts.render("x.evenings", count=n) for n in (0, 1, 2, 5, 21)] == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", ["other", "one", "other", "other", "other"]),
+        ("es", ["other", "one", "other", "other", "other"]),
+        ("pt-BR", ["one", "one", "other", "other", "other"]),
+        ("ru", ["many", "one", "few", "many", "one"]),
+    ],
+)
+def test_0_1_2_5_and_21_take_cldrs_plural_category_in_each_language(
+    language: str, expected: list[str]
+) -> None:
+    order = plural_categories(language)
+    chooser = plural_chooser(language)
+    assert [order[chooser(n)] for n in (0, 1, 2, 5, 21)] == expected
 
 
 def test_plural_categories_are_cldrs_for_whole_numbers_in_gettexts_order() -> None:
