@@ -17,9 +17,13 @@ from __future__ import annotations
 
 import ast
 import functools
+import hashlib
 import html
+import json
 import logging
+import os
 import string
+import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,10 +133,19 @@ class Texts:
         base = (folder or project_root() / "prompts") / language
         if not base.is_dir():
             raise TextError(f"no templates found in {base}")
+        files = sorted(set(base.glob("*.yaml")) - {base / "reading.yaml"})  # words read
+        state = tuple((p, p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+        return cls._load(language, state)
+
+    @classmethod
+    @functools.cache
+    def _load(cls, language: str, files: tuple[tuple[Path, int, int], ...]) -> Texts:
+        """The templates of these files, read once per state of the files (a Texts is
+        immutable, so bots in one process share it)."""
         templates: dict[str, str] = {}
         plurals: dict[str, tuple[str, ...]] = {}
         categories = plural_categories(language)
-        for path in sorted(set(base.glob("*.yaml")) - {base / "reading.yaml"}):  # words read
+        for path, _size, _modified in files:
             try:
                 data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             except yaml.YAMLError as exc:
@@ -237,6 +250,48 @@ class Reference:
 
 def find_references(package_dir: Path) -> Iterator[Reference]:
     """Yield every literal-key ``.render(...)`` call in the package's source."""
+    yield from _references(package_dir, _fingerprint(package_dir))
+
+
+def _fingerprint(package_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    """Each source file's path, size and modification time: what the scan's result depends on."""
+    return tuple(
+        (str(path), stat.st_size, stat.st_mtime_ns)
+        for path in sorted(package_dir.rglob("*.py"))
+        for stat in (path.stat(),)
+    )
+
+
+@functools.cache
+def _references(
+    package_dir: Path, fingerprint: tuple[tuple[str, int, int], ...]
+) -> tuple[Reference, ...]:
+    """The scan, once per state of the source: kept in memory (a process starting many bots,
+    like the tests) and in the temporary folder, like Python's bytecode, for the next start
+    (parsing the whole package was a second of every start). A cache that cannot be read or
+    written is simply scanned again."""
+    digest = hashlib.blake2b(repr(fingerprint).encode(), digest_size=12).hexdigest()
+    cached = Path(tempfile.gettempdir()) / f"quality-time-references-{digest}.json"
+    try:
+        rows = json.loads(cached.read_text(encoding="utf-8"))
+        return tuple(
+            Reference(key, None if values is None else frozenset(values), where)
+            for key, values, where in rows
+        )
+    except (OSError, ValueError, TypeError):
+        pass
+    found = tuple(_scan(package_dir))
+    rows = [[r.key, None if r.values is None else sorted(r.values), r.where] for r in found]
+    try:
+        partial = cached.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(rows), encoding="utf-8")
+        partial.replace(cached)  # whole or not at all, for a process starting meanwhile
+    except OSError:
+        logger.debug("could not keep the template references in %s", cached)
+    return found
+
+
+def _scan(package_dir: Path) -> Iterator[Reference]:
     for path in sorted(package_dir.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for node in ast.walk(tree):

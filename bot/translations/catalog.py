@@ -16,6 +16,7 @@ keeps it, marked ``fuzzy``, with the old English beside it (``#| msgid``) for th
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -116,6 +117,14 @@ def read_catalog(path: Path) -> dict[str, Translation]:
     """A language's catalog by key; a missing file is an empty catalog."""
     if not path.is_file():
         return {}
+    stat = path.stat()
+    return dict(_read(path, stat.st_size, stat.st_mtime_ns))
+
+
+@functools.cache
+def _read(path: Path, size: int, modified: int) -> dict[str, Translation]:
+    """Parse a catalog once per state of the file (Babel's parser takes a tenth of a second for
+    a library's catalog; the tests build hundreds of bots)."""
     try:
         with path.open("rb") as handle:
             catalog = read_po(handle, abort_invalid=True)
