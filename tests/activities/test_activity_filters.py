@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from bot.features.activities.rules import conflicting
+from bot.kernel.db.models import Suggestion
 from tests.conftest import Couple, RunningBot
 from tests.couple_evening import press_time
 
@@ -48,3 +50,19 @@ async def test_activity_filters_in_portuguese_name_the_two_that_conflict_as_type
 
     assert "“em casa” and “fora”" in answer
     assert "An idea for the two of you" not in answer
+
+
+async def test_an_idea_remembers_every_filter_for_another_idea(
+    bot: RunningBot, couple: Couple
+) -> None:
+    answer = await press_time(bot, couple, "/activity free home short")
+    assert "free)" in answer  # an idea came, and it is free
+
+    async with bot.services.transaction() as session:
+        source = await session.scalar(
+            select(Suggestion.source)
+            .where(Suggestion.chat_id == couple.chat.id)
+            .order_by(Suggestion.id.desc())
+        )
+    # Cut at 16 characters, "Another idea" forgot all but the first filter.
+    assert source == "on_demand:free:home:short"

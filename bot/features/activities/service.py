@@ -18,7 +18,7 @@ from bot.library.schema import Activity, Library
 
 # The /activity source keeps its filter words, so "Another idea" keeps to them.
 ON_DEMAND = "on_demand"
-SOURCE_LENGTH = 16
+SOURCE_LENGTH = 64  # suggestions.source
 
 
 @dataclass(frozen=True)

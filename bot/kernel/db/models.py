@@ -248,7 +248,7 @@ class Suggestion(Base):
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
     chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id", ondelete="CASCADE"), index=True)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
-    source: Mapped[str] = mapped_column(String(16))  # evening | on_demand
+    source: Mapped[str] = mapped_column(String(64))  # evening | on_demand[:filter...]
     options: Mapped[str] = mapped_column(String(255))  # activity ids, comma-separated
     cycle: Mapped[int] = mapped_column(Integer, default=0)
     suggested_at: Mapped[datetime] = mapped_column(UTCDateTime)
