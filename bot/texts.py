@@ -188,16 +188,6 @@ class Texts:
         """Tell whether a template exists."""
         return key in self.templates or key in self.plurals
 
-    def is_plural(self, key: str) -> bool:
-        """Whether a template has plural forms (chosen by ``count``)."""
-        return key in self.plurals
-
-    def forms(self, key: str) -> tuple[str, ...]:
-        """A template's forms: one for a plain template, one per plural category otherwise."""
-        if key in self.plurals:
-            return self.plurals[key]
-        return (self._get(key),)
-
     def placeholders(self, key: str) -> frozenset[str]:
         """Name the placeholders a template expects (a plural template always expects count)."""
         if key in self.plurals:

@@ -94,6 +94,11 @@ def usable(unit: Unit, found: Translation | None) -> bool:
     return found is not None and found.done and not found.fuzzy and found.source == unit.source
 
 
+def translation_problem(unit: Unit, found: Translation) -> str | None:
+    """The first placeholder or markup problem among a translation's forms, or None."""
+    return next(filter(None, (markup_problem(unit.source, s) for s in found.strings)), None)
+
+
 def check_units(language: str, units: list[Unit], catalog: Mapping[str, Translation]) -> list[str]:
     """Every placeholder or markup problem of a catalog's usable translations."""
     problems: list[str] = []
@@ -101,10 +106,9 @@ def check_units(language: str, units: list[Unit], catalog: Mapping[str, Translat
         found = catalog.get(unit.key)
         if found is None or not usable(unit, found):
             continue
-        for form in found.strings:
-            problem = markup_problem(unit.source, form)
-            if problem:
-                problems.append(f"{language}: {unit.key}: {problem}")
+        problem = translation_problem(unit, found)
+        if problem:
+            problems.append(f"{language}: {unit.key}: {problem}")
     return problems
 
 
@@ -115,7 +119,6 @@ class Language:
     code: str
     texts: Texts
     library_strings: Mapping[str, str]
-    missing_library: int = 0
     _libraries: dict[int, Library] = field(default_factory=dict, repr=False)
 
     def library(self, source: Library) -> Library:
@@ -129,6 +132,15 @@ class Language:
             cached = translate_library(source, self.library_strings)
             self._libraries[key] = cached
         return cached
+
+
+def library_strings(units: list[Unit], catalog: Mapping[str, Translation]) -> dict[str, str]:
+    """The library's texts a catalog translates usably, by key (what the rest keeps English)."""
+    return {
+        unit.key: found.strings[0]
+        for unit in units
+        if (found := catalog.get(unit.key)) is not None and usable(unit, found)
+    }
 
 
 def translate_library(library: Library, strings: Mapping[str, str]) -> Library:
@@ -177,12 +189,7 @@ def load_language(code: str, source: Texts, library: Library, folder: Path) -> L
             templates[unit.key] = found.strings[0]
     texts = source.translated(code, templates, plurals)
     lib_units = library_units(library)
-    lib_catalog = read_catalog(folder / code / LIBRARY)
-    strings = {
-        unit.key: lib_catalog[unit.key].strings[0]
-        for unit in lib_units
-        if usable(unit, lib_catalog.get(unit.key))
-    }
+    strings = library_strings(lib_units, read_catalog(folder / code / LIBRARY))
     missing = len(lib_units) - len(strings)
     if texts.fallbacks or missing:
         logger.info(
@@ -191,7 +198,7 @@ def load_language(code: str, source: Texts, library: Library, folder: Path) -> L
             len(texts.fallbacks),
             missing,
         )
-    return Language(code, texts, strings, missing)
+    return Language(code, texts, strings)
 
 
 class Languages:
@@ -216,11 +223,6 @@ class Languages:
         if problems:
             raise TranslationError(problems)
         return cls(found, default)
-
-    @classmethod
-    def only(cls, source: Texts) -> Languages:
-        """English alone (tools and tests that need no translation)."""
-        return cls({SOURCE: Language(SOURCE, source, {})})
 
     @property
     def codes(self) -> tuple[str, ...]:

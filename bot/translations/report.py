@@ -23,11 +23,11 @@ from bot.translations.catalog import (
     read_catalog,
 )
 from bot.translations.languages import (
-    SOURCE,
     display_name,
-    markup_problem,
+    library_strings,
     shipped,
     translate_library,
+    translation_problem,
     usable,
 )
 
@@ -69,10 +69,8 @@ def coverage(language: str, units: Sequence[Unit], catalog: Mapping[str, Transla
             stale.append(unit.key)
         elif len(unit.source) > 1 and len(found.strings) != width:
             broken.append(f"{unit.key}: {len(found.strings)} plural forms, not {width}")
-        else:
-            problems = [p for p in (markup_problem(unit.source, s) for s in found.strings) if p]
-            if problems:
-                broken.append(f"{unit.key}: {problems[0]}")
+        elif problem := translation_problem(unit, found):
+            broken.append(f"{unit.key}: {problem}")
     known = {unit.key for unit in units}
     extra = tuple(key for key in catalog if key not in known)
     return Coverage(len(units), tuple(missing), extra, tuple(stale), tuple(broken))
@@ -85,17 +83,12 @@ def _listed(texts: Texts, key: str, items: Sequence[str]) -> list[str]:
     return [texts.render(key, count=len(items), items=shown)]
 
 
-def language_report(
-    texts: Texts, folder: Path, library: Library, source: Texts | None = None
-) -> tuple[bool, list[str]]:
+def language_report(texts: Texts, folder: Path, library: Library) -> tuple[bool, list[str]]:
     """Every language's lines for ``validate``; False when a language would refuse to start."""
-    source = source or texts
-    parts = ((MESSAGES, message_units(source)), (LIBRARY, library_units(library)))
+    parts = ((MESSAGES, message_units(texts)), (LIBRARY, library_units(library)))
     lines = [texts.render("validator.translations.header")]
     ok = True
     for code in shipped(folder)[1:]:
-        if code == SOURCE:
-            continue
         try:
             catalogs = {name: read_catalog(folder / code / name) for name, _ in parts}
         except CatalogError as exc:
@@ -122,11 +115,7 @@ def language_report(
             lines += _listed(texts, "validator.translations.broken", result.broken)
             if result.broken and name == MESSAGES:
                 ok = False
-        strings = {
-            key: found.strings[0]
-            for key, found in catalogs[LIBRARY].items()
-            if key not in set(texts_of_library.missing) | set(texts_of_library.stale)
-        }
+        strings = library_strings(parts[1][1], catalogs[LIBRARY])
         translated = translate_library(library, strings)
         pairs = near_duplicates(translated)
         lines += [
